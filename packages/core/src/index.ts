@@ -1,0 +1,63 @@
+/**
+ * `@portcullis/core`: the primitives every bot gateway needs and no transport
+ * owns — errors with stable codes, resilience policies, middleware
+ * composition, the conversation FSM, validators and escaping, the service
+ * client, node:http helpers, and the instrumentation channel names.
+ *
+ * @example
+ * ```ts
+ * import { PortcullisError, isPortcullisError } from '@portcullis/core';
+ *
+ * try {
+ *   throw new PortcullisError('circuit_open', 'users-service is unavailable');
+ * } catch (error) {
+ *   if (isPortcullisError(error, 'circuit_open')) console.log(error.httpStatus); // 503
+ * }
+ * ```
+ *
+ * @module
+ */
+
+export type { ErrorCode } from './errors/error-codes';
+// Errors
+export { ERROR_CODES, isErrorCode } from './errors/error-codes';
+export type { PortcullisErrorOptions } from './errors/portcullis-error';
+export {
+  invalidOption,
+  isPortcullisError,
+  PortcullisError,
+  truncateForMessage,
+} from './errors/portcullis-error';
+export type {
+  BreakerCallEvent,
+  BreakerState,
+  BreakerStateEvent,
+  BulkheadEvent,
+  BusinessEvent,
+  ChannelName,
+  ChannelPayloads,
+  ErrorEvent,
+  FsmConversationEvent,
+  FsmTransitionEvent,
+  MiddlewareEvent,
+  OutboundQueueEvent,
+  RateLimitDecisionEvent,
+  RateLimitStoreErrorEvent,
+  RedisCommandEvent,
+  RetryEvent,
+  RouteMatchedEvent,
+  ServiceRequestEvent,
+  ServiceRequestOutcome,
+  SigningSignEvent,
+  SigningVerifyEvent,
+  TelegramApiEvent,
+  ThreatDetectedEvent,
+  ThreatKind,
+  UpdateDuplicateEvent,
+  UpdateHandledEvent,
+  UpdateReceivedEvent,
+  UpdateTypeLabel,
+  WebhookRequestEvent,
+} from './instrumentation/channels';
+// Instrumentation
+export { CHANNELS, hasSubscribers, publish, subscribe } from './instrumentation/channels';

@@ -1,0 +1,6 @@
+/**
+ * `@portcullis/metrics` — see README.md.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * `@portcullis/redis-ratelimit` — see README.md.
+ *
+ * @module
+ */
+export {};

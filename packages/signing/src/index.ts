@@ -1,0 +1,6 @@
+/**
+ * `@portcullis/signing` — see README.md.
+ *
+ * @module
+ */
+export {};

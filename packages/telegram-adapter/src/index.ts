@@ -1,0 +1,6 @@
+/**
+ * `@portcullis/telegram-adapter` — see README.md.
+ *
+ * @module
+ */
+export {};
