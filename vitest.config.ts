@@ -6,7 +6,14 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'tooling/*', 'examples/*', 'examples/services/*', 'tests'],
+    projects: [
+      'packages/*',
+      'tooling/*',
+      'examples/gateway',
+      'examples/services/*',
+      'tests',
+      'monitoring-templates',
+    ],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     teardownTimeout: 20_000,

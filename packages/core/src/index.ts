@@ -61,3 +61,15 @@ export type {
 } from './instrumentation/channels';
 // Instrumentation
 export { CHANNELS, hasSubscribers, publish, subscribe } from './instrumentation/channels';
+
+// Resilience (circuit breaker, retry, timeout, bulkhead, policy composition)
+
+// Service client
+
+// Middleware composition
+
+// Conversation FSM and storages
+
+// Validators, escaping and threat detection
+
+// node:http helpers
