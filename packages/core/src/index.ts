@@ -68,6 +68,23 @@ export { CHANNELS, hasSubscribers, publish, subscribe } from './instrumentation/
 
 // Middleware composition
 
+export type { Predicate } from './middleware/branching';
+export { branch, filter, route } from './middleware/branching';
+export { compose, named, passThrough } from './middleware/compose';
+export type { ErrorHandler } from './middleware/error-boundary';
+export { errorBoundary } from './middleware/error-boundary';
+export {
+  ANONYMOUS_MIDDLEWARE,
+  MiddlewareError,
+  rootMiddlewareCause,
+} from './middleware/middleware-error';
+export type {
+  ComposedMiddleware,
+  Middleware,
+  MiddlewareLike,
+  NextFunction,
+} from './middleware/types';
+
 // Conversation FSM and storages
 
 // Validators, escaping and threat detection

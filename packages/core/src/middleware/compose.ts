@@ -1,0 +1,131 @@
+import { performance } from 'node:perf_hooks';
+import { invalidOption } from '../errors/portcullis-error';
+import { CHANNELS, hasSubscribers, publish } from '../instrumentation/channels';
+import { ANONYMOUS_MIDDLEWARE, MiddlewareError, middlewareNameOf } from './middleware-error';
+import type { ComposedMiddleware, Middleware, MiddlewareLike, NextFunction } from './types';
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+function flatten<C>(items: readonly MiddlewareLike<C>[], into: Middleware<C>[], depth = 0): void {
+  if (depth > 64) throw new TypeError('Expected middleware lists nested at most 64 deep');
+  for (const item of items) {
+    if (typeof item === 'function') into.push(item);
+    else if (Array.isArray(item)) flatten(item, into, depth + 1);
+    else
+      throw new TypeError(`Expected a middleware function or an array of them, got ${typeof item}`);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function wrap(error: unknown, name: string): MiddlewareError {
+  // Inner layers already named the culprit; outer layers only pass it on.
+  return error instanceof MiddlewareError
+    ? error
+    : new MiddlewareError('middleware_failed', name, error);
+}
+
+/**
+ * Composes middleware into one onion (Koa/grammY style): each middleware gets
+ * the context and a `next()` that runs the rest and resolves when the rest is
+ * done. Arrays are flattened.
+ *
+ * - Calling `next()` twice rejects with `MiddlewareError` (`next_called_twice`).
+ * - Whatever a middleware throws is rethrown as `MiddlewareError`
+ *   (`middleware_failed`) naming that middleware, with the original as `cause`.
+ * - When someone subscribes to `CHANNELS.middleware`, each named middleware
+ *   publishes its duration (including the middleware after it) and outcome.
+ *
+ * @example
+ * ```ts
+ * const run = compose<Ctx>(async function log(ctx, next) {
+ *   await next();
+ *   console.log(ctx.updateId);
+ * }, async function reply(ctx) {
+ *   await ctx.reply('hi');
+ * });
+ * await run(ctx);
+ * ```
+ */
+export function compose<C>(...middleware: MiddlewareLike<C>[]): ComposedMiddleware<C> {
+  const stack: Middleware<C>[] = [];
+  flatten(middleware, stack);
+  const names = stack.map(middlewareNameOf);
+  const length = stack.length;
+
+  return function composed(ctx: C, next?: NextFunction): Promise<void> {
+    const timed = hasSubscribers(CHANNELS.middleware);
+    const dispatch = (index: number): Promise<void> => {
+      if (index === length) return next === undefined ? RESOLVED : next();
+      const fn = stack[index]!;
+      let nextCalled = false;
+      const nextFn: NextFunction = () => {
+        if (nextCalled) {
+          return Promise.reject(new MiddlewareError('next_called_twice', names[index]!));
+        }
+        nextCalled = true;
+        return dispatch(index + 1);
+      };
+      if (timed) return runTimed(fn, names[index]!, ctx, nextFn);
+      let result: unknown;
+      try {
+        result = fn(ctx, nextFn);
+      } catch (error) {
+        return Promise.reject(wrap(error, names[index]!));
+      }
+      if (!isThenable(result)) return RESOLVED;
+      return Promise.resolve(result).then(
+        () => undefined,
+        (error: unknown) => {
+          throw wrap(error, names[index]!);
+        },
+      );
+    };
+    return dispatch(0);
+  };
+}
+
+async function runTimed<C>(
+  fn: Middleware<C>,
+  name: string,
+  ctx: C,
+  next: NextFunction,
+): Promise<void> {
+  const started = performance.now();
+  let outcome: 'success' | 'error' = 'error';
+  try {
+    await fn(ctx, next);
+    outcome = 'success';
+  } catch (error) {
+    throw wrap(error, name);
+  } finally {
+    if (name !== ANONYMOUS_MIDDLEWARE) {
+      const durationMs = performance.now() - started;
+      publish(CHANNELS.middleware, () => ({ name, durationMs, outcome }));
+    }
+  }
+}
+
+/**
+ * Gives a middleware a name for error messages, stack traces and metrics
+ * (useful for inline arrows).
+ */
+export function named<C>(name: string, fn: Middleware<C>): Middleware<C> {
+  if (typeof name !== 'string' || name === '') {
+    throw invalidOption('name', 'a non-empty string', name);
+  }
+  const wrapper: Middleware<C> = (ctx, next) => fn(ctx, next);
+  Object.defineProperty(wrapper, 'name', { value: name });
+  return wrapper;
+}
+
+/** Middleware that only calls `next()`; a neutral element. */
+export function passThrough<C>(_ctx: C, next: NextFunction): Promise<void> {
+  return next();
+}
