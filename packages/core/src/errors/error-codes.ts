@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   handler_timeout: { httpStatus: 504, retryable: true },
   duplicate_update: { httpStatus: 200, retryable: false },
   polling_conflict: { httpStatus: 409, retryable: true },
+  ingest_backlog_full: { httpStatus: 503, retryable: true },
 
   // Configuration
   invalid_config: { httpStatus: 500, retryable: false },

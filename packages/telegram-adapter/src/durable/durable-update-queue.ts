@@ -1,0 +1,389 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Update } from '@grammyjs/types';
+import { invalidOption, PortcullisError } from '@portcullis/core';
+import type { RedisCallLike } from './redis-streams-like';
+import { acquireLease, releaseLease } from './shard-lease';
+import { orderingKeyOf, shardOf } from './update-shard';
+
+/** Options for {@link createDurableUpdateQueue}. */
+export interface DurableUpdateQueueOptions {
+  /** An ioredis `Redis` or `Cluster` (anything with `call()`). */
+  readonly redis: RedisCallLike;
+  /** Prefix of every key. @default 'portcullis:ingest' */
+  readonly prefix?: string;
+  /** Number of streams updates are sharded over by chat. Every replica must use the same value. @default 16 */
+  readonly shards?: number;
+  /** Consumer group name. @default 'gateway' */
+  readonly group?: string;
+  /** This replica's consumer name. @default `${hostname}-${pid}-${random}` */
+  readonly consumerId?: string;
+  /** How long a shard lease lives without renewal; a crashed replica's shards move after this. @default 15000 */
+  readonly leaseMs?: number;
+  /** Pause between reads of an empty shard. @default 100 */
+  readonly pollIntervalMs?: number;
+  /** Entries read per call. @default 32 */
+  readonly batchSize?: number;
+  /** Deliveries of one update (local retries and crashed replicas together) before it is dead-lettered. @default 5 */
+  readonly maxAttempts?: number;
+  /** Wait before a local retry, multiplied by the attempt number. @default 250 */
+  readonly retryDelayMs?: number;
+  /** Unhandled entries a shard may hold before `enqueue` refuses (so Telegram re-sends later). @default 100000 */
+  readonly maxBacklog?: number;
+}
+
+/** An update that failed `maxAttempts` times, kept in the shard's dead-letter stream. */
+export interface DeadLetter {
+  readonly id: string;
+  readonly update: Update;
+  readonly attempts: number;
+  readonly error: string;
+}
+
+/** Handles one update; a rejection means "not handled", and the update is retried. */
+export type DurableUpdateHandler = (update: Update) => Promise<void>;
+
+/** A Redis Streams queue between update intake and handling. See {@link createDurableUpdateQueue}. */
+export interface DurableUpdateQueue {
+  /** Appends an update to its chat's shard; resolves once Redis has it. */
+  enqueue(update: Update): Promise<string>;
+  /** Starts consuming with `handler`. */
+  start(handler: DurableUpdateHandler): void;
+  /** Stops taking work, waits for the update in hand (up to `drainTimeoutMs`), releases leases. */
+  stop(options?: { readonly drainTimeoutMs?: number }): Promise<void>;
+  /** Shards this replica holds right now. */
+  ownedShards(): readonly number[];
+  /** The newest dead letters of a shard. */
+  deadLetters(shard: number, count?: number): Promise<DeadLetter[]>;
+  /** Key names of one shard (for operators and tests). */
+  keysOf(shard: number): { readonly stream: string; readonly lease: string; readonly dead: string };
+  /** The shard an update goes to. */
+  shardOf(update: Update): number;
+}
+
+type StreamEntry = [id: string, fields: string[]];
+
+// Acknowledge and delete in one round trip: handled entries leave the stream,
+// so a backlog only ever holds unhandled updates.
+const ACK_AND_DELETE = `
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+return redis.call('XDEL', KEYS[1], ARGV[2])`;
+
+// Refuse, rather than trim, when the backlog is full: trimming would drop
+// updates Telegram already considers delivered.
+const BOUNDED_ADD = `
+if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return false end
+return redis.call('XADD', KEYS[1], '*', 'u', ARGV[2])`;
+
+/**
+ * A durable ingest queue on Redis Streams: updates are appended before they
+ * are acknowledged to Telegram, then handled by any replica.
+ *
+ * - Sharded by chat: all updates of one chat go to one stream, and each
+ *   stream is consumed by exactly one replica at a time (a lease), one entry
+ *   at a time, so a chat's updates are handled in order across replicas.
+ * - Replicas balance shards among themselves; a crashed replica's lease
+ *   expires after `leaseMs` and another replica claims its pending entries
+ *   (XAUTOCLAIM) before reading new ones.
+ * - An update is acknowledged (and deleted) only after its handler resolved;
+ *   after `maxAttempts` deliveries it moves to the shard's dead-letter stream.
+ * - Each command touches keys of one shard only (one hash tag), so it runs on
+ *   Redis Cluster unchanged.
+ *
+ * A lease holder that stalls past `leaseMs` may overlap with its successor:
+ * pair the queue with update dedup (claim per `update_id`) for exactly-once
+ * handling.
+ *
+ * @example
+ * ```ts
+ * const queue = createDurableUpdateQueue({ redis: new Redis(process.env.REDIS_URL) });
+ * queue.start((update) => bot.handleUpdate(update));
+ * // in the webhook: await queue.enqueue(update); then answer 200
+ * ```
+ */
+export function createDurableUpdateQueue(options: DurableUpdateQueueOptions): DurableUpdateQueue {
+  const settings = resolveOptions(options);
+  const { redis, prefix, shards, group, consumerId } = settings;
+  const owned = new Set<number>();
+  const workers = new Map<number, Promise<void>>();
+  const groupsReady = new Set<number>();
+  const consumersKey = `${prefix}:consumers`;
+  let handler: DurableUpdateHandler | undefined;
+  let running = false;
+  let maintenanceTimer: NodeJS.Timeout | undefined;
+  const wakers = new Set<() => void>();
+
+  const keysOf = (shard: number) => {
+    const tag = `{${prefix}:${shard}}`;
+    return { stream: `${tag}:stream`, lease: `${tag}:lease`, dead: `${tag}:dead` };
+  };
+
+  async function ensureGroup(shard: number): Promise<void> {
+    if (groupsReady.has(shard)) return;
+    try {
+      await redis.call('XGROUP', 'CREATE', keysOf(shard).stream, group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+    }
+    groupsReady.add(shard);
+  }
+
+  async function maintainLeases(): Promise<void> {
+    const now = Date.now();
+    await redis.call('ZADD', consumersKey, now, consumerId);
+    await redis.call('ZREMRANGEBYSCORE', consumersKey, '-inf', now - settings.leaseMs);
+    const live = Math.max(1, Number(await redis.call('ZCARD', consumersKey)));
+    const target = Math.ceil(shards / live);
+    for (const shard of [...owned]) {
+      if (!(await acquireLease(redis, keysOf(shard).lease, consumerId, settings.leaseMs)))
+        owned.delete(shard);
+    }
+    for (const shard of [...owned].slice(target)) {
+      // Give back what is above our fair share so a new replica gets work.
+      owned.delete(shard);
+      await workers.get(shard);
+      await releaseLease(redis, keysOf(shard).lease, consumerId);
+    }
+    const candidates = Array.from({ length: shards }, (_, shard) => shard).sort(
+      () => Math.random() - 0.5,
+    );
+    for (const shard of candidates) {
+      if (owned.size >= target) break;
+      if (owned.has(shard)) continue;
+      if (await acquireLease(redis, keysOf(shard).lease, consumerId, settings.leaseMs)) {
+        await ensureGroup(shard);
+        owned.add(shard);
+        startWorker(shard);
+      }
+    }
+  }
+
+  function scheduleMaintenance(): void {
+    maintenanceTimer = setTimeout(async () => {
+      try {
+        await maintainLeases();
+      } catch {
+        // Redis unavailable: keep what we hold until the lease expires; retry next round.
+      }
+      if (running) scheduleMaintenance();
+    }, settings.leaseMs / 3);
+  }
+
+  function startWorker(shard: number): void {
+    if (workers.has(shard)) return;
+    const work = runShard(shard).finally(() => workers.delete(shard));
+    workers.set(shard, work);
+  }
+
+  async function runShard(shard: number): Promise<void> {
+    const { stream } = keysOf(shard);
+    // First whatever earlier holders left unacknowledged, oldest first.
+    let cursor = '0-0';
+    do {
+      if (!running || !owned.has(shard)) return;
+      const [next, entries] = (await redis.call(
+        'XAUTOCLAIM',
+        stream,
+        group,
+        consumerId,
+        0,
+        cursor,
+        'COUNT',
+        settings.batchSize,
+      )) as [string, StreamEntry[]];
+      for (const entry of entries) {
+        if (!running || !owned.has(shard)) return;
+        await handleEntry(shard, entry, await deliveriesOf(stream, entry[0]));
+      }
+      cursor = next;
+    } while (cursor !== '0-0');
+    while (running && owned.has(shard)) {
+      let reply: Array<[string, StreamEntry[]]> | null;
+      try {
+        reply = (await redis.call(
+          'XREADGROUP',
+          'GROUP',
+          group,
+          consumerId,
+          'COUNT',
+          settings.batchSize,
+          'STREAMS',
+          stream,
+          '>',
+        )) as Array<[string, StreamEntry[]]> | null;
+      } catch {
+        reply = null; // Redis hiccup: wait and try again while we hold the lease.
+      }
+      const entries = reply?.[0]?.[1] ?? [];
+      for (const entry of entries) {
+        if (!running || !owned.has(shard)) return;
+        await handleEntry(shard, entry, 1);
+      }
+      if (entries.length === 0) await idle(settings.pollIntervalMs);
+    }
+  }
+
+  async function deliveriesOf(stream: string, id: string): Promise<number> {
+    const pending = (await redis.call('XPENDING', stream, group, id, id, 1)) as Array<
+      [string, string, number, number]
+    >;
+    return pending[0]?.[3] ?? 1;
+  }
+
+  async function handleEntry(
+    shard: number,
+    [id, fields]: StreamEntry,
+    deliveries: number,
+  ): Promise<void> {
+    const { stream, dead } = keysOf(shard);
+    const raw = fields[fields.indexOf('u') + 1] ?? 'null';
+    let attempts = deliveries;
+    let lastError = 'unparseable entry';
+    let update: Update | undefined;
+    try {
+      update = JSON.parse(raw) as Update;
+    } catch {
+      attempts = settings.maxAttempts; // malformed: retrying cannot help
+    }
+    while (update !== undefined && attempts <= settings.maxAttempts) {
+      try {
+        await handler!(update);
+        await redis.call('EVAL', ACK_AND_DELETE, 1, stream, group, id);
+        return;
+      } catch (error) {
+        lastError =
+          error instanceof Error
+            ? `${error.name}: ${error.message}`.slice(0, 200)
+            : 'non-error thrown';
+        if (attempts >= settings.maxAttempts) break;
+        attempts++;
+        if (!running) return; // leave it pending: the next holder retries it
+        await idle(settings.retryDelayMs * attempts);
+      }
+    }
+    await redis.call(
+      'XADD',
+      dead,
+      'MAXLEN',
+      '~',
+      10_000,
+      '*',
+      'u',
+      raw,
+      'attempts',
+      attempts,
+      'error',
+      lastError,
+      'source',
+      id,
+    );
+    await redis.call('EVAL', ACK_AND_DELETE, 1, stream, group, id);
+  }
+
+  function idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakers.add(done);
+    });
+  }
+
+  return {
+    async enqueue(update) {
+      const shard = shardOf(orderingKeyOf(update), shards);
+      const id = await redis.call(
+        'EVAL',
+        BOUNDED_ADD,
+        1,
+        keysOf(shard).stream,
+        settings.maxBacklog,
+        JSON.stringify(update),
+      );
+      if (typeof id !== 'string') {
+        throw new PortcullisError(
+          'ingest_backlog_full',
+          `Ingest shard ${shard} holds ${settings.maxBacklog} unhandled updates`,
+          {
+            details: { shard },
+          },
+        );
+      }
+      return id;
+    },
+    start(updateHandler) {
+      if (running) throw new Error('The durable update queue is already started');
+      handler = updateHandler;
+      running = true;
+      maintainLeases()
+        .catch(() => undefined)
+        .finally(() => running && scheduleMaintenance());
+    },
+    async stop({ drainTimeoutMs = 10_000 } = {}) {
+      if (!running) return;
+      running = false;
+      clearTimeout(maintenanceTimer);
+      for (const wakeUp of [...wakers]) wakeUp();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...workers.values()]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, drainTimeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      for (const shard of owned)
+        await releaseLease(redis, keysOf(shard).lease, consumerId).catch(() => undefined);
+      owned.clear();
+      await redis.call('ZREM', consumersKey, consumerId).catch(() => undefined);
+    },
+    ownedShards: () => [...owned].sort((a, b) => a - b),
+    async deadLetters(shard, count = 100) {
+      const entries = (await redis.call(
+        'XREVRANGE',
+        keysOf(shard).dead,
+        '+',
+        '-',
+        'COUNT',
+        count,
+      )) as StreamEntry[];
+      return entries.map(([id, fields]) => {
+        const get = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
+        let update: Update;
+        try {
+          update = JSON.parse(get('u')) as Update;
+        } catch {
+          update = { update_id: -1 } as Update;
+        }
+        return { id, update, attempts: Number(get('attempts')), error: get('error') };
+      });
+    },
+    keysOf,
+    shardOf: (update) => shardOf(orderingKeyOf(update), shards),
+  };
+}
+
+function resolveOptions(options: DurableUpdateQueueOptions) {
+  const positive = (name: string, value: number) => {
+    if (!Number.isInteger(value) || value <= 0)
+      throw invalidOption(name, 'a positive integer', value);
+    return value;
+  };
+  return {
+    redis: options.redis,
+    prefix: options.prefix ?? 'portcullis:ingest',
+    shards: positive('shards', options.shards ?? 16),
+    group: options.group ?? 'gateway',
+    consumerId:
+      options.consumerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    leaseMs: positive('leaseMs', options.leaseMs ?? 15_000),
+    pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? 100),
+    batchSize: positive('batchSize', options.batchSize ?? 32),
+    maxAttempts: positive('maxAttempts', options.maxAttempts ?? 5),
+    retryDelayMs: positive('retryDelayMs', options.retryDelayMs ?? 250),
+    maxBacklog: positive('maxBacklog', options.maxBacklog ?? 100_000),
+  };
+}
