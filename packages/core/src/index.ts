@@ -90,3 +90,22 @@ export type {
 // Validators, escaping and threat detection
 
 // node:http helpers
+export type { CorsOptions } from './http/cors';
+export { cors } from './http/cors';
+export type {
+  HealthCheck,
+  HealthCheckDefinition,
+  HealthCheckResult,
+  HealthHandler,
+  HealthHandlerOptions,
+  HealthReport,
+} from './http/health';
+export { createHealthHandler } from './http/health';
+export type { HttpPipelineOptions } from './http/pipeline';
+export { composeHttp, createHttpPipeline } from './http/pipeline';
+export type { RequestIdOptions } from './http/request-id';
+export { getRequestId, requestId } from './http/request-id';
+export { sendJson } from './http/response';
+export type { HstsOptions, SecurityHeadersOptions } from './http/security-headers';
+export { resolveSecurityHeaders, securityHeaders } from './http/security-headers';
+export type { HttpHandler, HttpMiddleware } from './http/types';
