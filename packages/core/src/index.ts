@@ -63,6 +63,16 @@ export type {
 export { CHANNELS, hasSubscribers, publish, subscribe } from './instrumentation/channels';
 
 // Resilience (circuit breaker, retry, timeout, bulkhead, policy composition)
+export type {
+  CircuitBreaker,
+  CircuitBreakerSnapshot,
+} from './resilience/circuit-breaker';
+export { createCircuitBreaker } from './resilience/circuit-breaker';
+export type { CircuitBreakerOptions } from './resilience/circuit-breaker-options';
+export { BulkheadFullError, CircuitOpenError, TimeoutError } from './resilience/errors';
+export type { Clock, ExecuteOptions, Policy, PolicyFunction } from './resilience/policy';
+export { policy } from './resilience/policy';
+export type { SlidingWindowOptions, WindowCounts } from './resilience/sliding-window';
 
 // Service client
 
