@@ -6,6 +6,8 @@
  */
 export { findBinary, MissingBinaryError, requireBinary } from './binaries';
 export { freePort, freePortPair, isPortFree } from './ports';
+export type { PostgresServer, PostgresServerOptions } from './postgres';
+export { postgresBinary, startPostgres } from './postgres';
 export {
   killLeftoverServices,
   serviceDir,
