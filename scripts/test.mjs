@@ -61,6 +61,11 @@ function runVitestSuite(label, args) {
 }
 
 runVitestSuite('unit-and-integration', extraArgs);
+// Whole-system proofs run after, on their own, so they do not compete with
+// the unit suite for the cores (see reliability/vitest.config.ts).
+if (extraArgs.length === 0 && process.env.PORTCULLIS_SKIP_RELIABILITY !== '1') {
+  runVitestSuite('reliability', ['--config', 'reliability/vitest.config.ts', '--root', 'reliability']);
+}
 
 // Processes a crashed test may have left behind.
 runPnpm(['exec', 'tsx', 'tooling/testkit/src/cleanup-cli.ts']);

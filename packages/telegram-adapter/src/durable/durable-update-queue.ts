@@ -176,8 +176,28 @@ export function createDurableUpdateQueue(options: DurableUpdateQueueOptions): Du
   }
 
   async function runShard(shard: number): Promise<void> {
+    let recovering = true;
+    while (running && owned.has(shard)) {
+      try {
+        if (recovering) {
+          groupsReady.delete(shard); // Redis may have restarted without our group
+          await ensureGroup(shard);
+          await claimPending(shard);
+          recovering = false;
+        }
+        if (!(await readNew(shard))) await idle(settings.pollIntervalMs);
+      } catch {
+        // Redis failed mid-way: entries may be pending unacknowledged. Claim
+        // them again before reading new ones, so order and delivery hold.
+        recovering = true;
+        await idle(Math.max(settings.pollIntervalMs, 250));
+      }
+    }
+  }
+
+  /** Handles what earlier holders (or we, before a Redis failure) left unacknowledged, oldest first. */
+  async function claimPending(shard: number): Promise<void> {
     const { stream } = keysOf(shard);
-    // First whatever earlier holders left unacknowledged, oldest first.
     let cursor = '0-0';
     do {
       if (!running || !owned.has(shard)) return;
@@ -197,30 +217,27 @@ export function createDurableUpdateQueue(options: DurableUpdateQueueOptions): Du
       }
       cursor = next;
     } while (cursor !== '0-0');
-    while (running && owned.has(shard)) {
-      let reply: Array<[string, StreamEntry[]]> | null;
-      try {
-        reply = (await redis.call(
-          'XREADGROUP',
-          'GROUP',
-          group,
-          consumerId,
-          'COUNT',
-          settings.batchSize,
-          'STREAMS',
-          stream,
-          '>',
-        )) as Array<[string, StreamEntry[]]> | null;
-      } catch {
-        reply = null; // Redis hiccup: wait and try again while we hold the lease.
-      }
-      const entries = reply?.[0]?.[1] ?? [];
-      for (const entry of entries) {
-        if (!running || !owned.has(shard)) return;
-        await handleEntry(shard, entry, 1);
-      }
-      if (entries.length === 0) await idle(settings.pollIntervalMs);
+  }
+
+  /** Reads and handles new entries; false when there were none. */
+  async function readNew(shard: number): Promise<boolean> {
+    const reply = (await redis.call(
+      'XREADGROUP',
+      'GROUP',
+      group,
+      consumerId,
+      'COUNT',
+      settings.batchSize,
+      'STREAMS',
+      keysOf(shard).stream,
+      '>',
+    )) as Array<[string, StreamEntry[]]> | null;
+    const entries = reply?.[0]?.[1] ?? [];
+    for (const entry of entries) {
+      if (!running || !owned.has(shard)) break;
+      await handleEntry(shard, entry, 1);
     }
+    return entries.length > 0;
   }
 
   async function deliveriesOf(stream: string, id: string): Promise<number> {
