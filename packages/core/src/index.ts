@@ -63,6 +63,8 @@ export type {
 export { CHANNELS, hasSubscribers, publish, subscribe } from './instrumentation/channels';
 
 // Resilience (circuit breaker, retry, timeout, bulkhead, policy composition)
+export type { Bulkhead, BulkheadOptions } from './resilience/bulkhead';
+export { bulkhead } from './resilience/bulkhead';
 export type {
   CircuitBreaker,
   CircuitBreakerSnapshot,
@@ -72,7 +74,11 @@ export type { CircuitBreakerOptions } from './resilience/circuit-breaker-options
 export { BulkheadFullError, CircuitOpenError, TimeoutError } from './resilience/errors';
 export type { Clock, ExecuteOptions, Policy, PolicyFunction } from './resilience/policy';
 export { policy } from './resilience/policy';
+export type { RetryJitter, RetryOptions } from './resilience/retry';
+export { retry } from './resilience/retry';
 export type { SlidingWindowOptions, WindowCounts } from './resilience/sliding-window';
+export type { TimeoutOptions } from './resilience/timeout';
+export { timeout } from './resilience/timeout';
 
 // Service client
 
