@@ -36,7 +36,7 @@ describe('timeout', () => {
       .execute(() => new Promise(() => undefined))
       .catch((e: Error) => e);
     await vi.advanceTimersByTimeAsync(50);
-    const error = await pending;
+    const error = (await pending) as TimeoutError;
     expect(error).toMatchObject({ code: 'timeout', timeoutMs: 50, httpStatus: 504 });
     expect(error.message).toBe('users GET /users/:id did not finish within 50 ms');
   });
