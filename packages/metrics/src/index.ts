@@ -3,9 +3,35 @@
  * subscribers that turn instrumentation events into metrics and
  * OpenTelemetry spans, and a `/metrics` handler for node:http.
  *
+ * @example
+ * ```ts
+ * import http from 'node:http';
+ * import { instrument, metricsHandler } from '@portcullis/metrics';
+ *
+ * const { metrics } = instrument({ breakers: ['users'] });
+ * http.createServer(metricsHandler(metrics.registry)).listen(9464, '127.0.0.1');
+ * ```
+ *
  * @module
  */
 
 // Catalog
 export { DEFAULT_METRIC_PREFIX, METRIC_CATALOG, PROCESS_METRIC_NAMES } from './catalog/catalog';
 export type { LabelDefinition, MetricDefinition, MetricType } from './catalog/types';
+// Exposition
+export type { MetricsHandlerOptions, MetricsRequestHandler } from './exposition/handler';
+export { metricsHandler, negotiateFormat } from './exposition/handler';
+export type { ExpositionFormat, SerializeOptions } from './exposition/serialize';
+export { CONTENT_TYPES, serializeRegistry } from './exposition/serialize';
+// Instrumentation
+export type { Instrumentation, InstrumentOptions } from './instrument/instrument';
+export { instrument } from './instrument/instrument';
+// Registry
+export type {
+  CatalogMetric,
+  CreateMetricsOptions,
+  PortcullisMetrics,
+} from './registry/create-metrics';
+export { createMetrics } from './registry/create-metrics';
+export type { LabelValues } from './registry/label-guard';
+export { MISSING_LABEL_VALUE, OVERFLOW_LABEL_VALUE } from './registry/label-guard';

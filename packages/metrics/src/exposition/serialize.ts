@@ -1,0 +1,150 @@
+import type { Registry } from 'prom-client';
+
+/** The two exposition formats the `/metrics` handler speaks. */
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
+/** Content types of {@link ExpositionFormat}s. */
+export const CONTENT_TYPES: Readonly<Record<ExpositionFormat, string>> = {
+  prometheus: 'text/plain; version=0.0.4; charset=utf-8',
+  openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
+};
+
+/** Options of {@link serializeRegistry}. */
+export interface SerializeOptions {
+  /**
+   * Longest stretch of synchronous serialisation before yielding to the event
+   * loop, so a big scrape never stalls updates in flight.
+   * @default 2
+   */
+  readonly sliceMs?: number;
+}
+
+interface Sample {
+  readonly labels?: Readonly<Record<string, string | number>>;
+  /** Labels prom-client histograms share across a series' buckets. */
+  readonly sharedLabels?: Readonly<Record<string, string | number>>;
+  readonly value: number;
+  readonly metricName?: string;
+}
+
+interface Family {
+  readonly name: string;
+  readonly help: string;
+  readonly type: string;
+  readonly values?: readonly Sample[];
+}
+
+interface Collectable {
+  readonly name: string;
+  get(): Promise<Family> | Family;
+  getForPromString?: () => Promise<Family>;
+}
+
+/**
+ * Serialises every metric of `registry` as Prometheus text 0.0.4 or
+ * OpenMetrics 1.0, yielding to the event loop between metric families once a
+ * slice of work has run. prom-client's own OpenMetrics output renames counters
+ * in place, so Portcullis writes both formats itself.
+ */
+export async function serializeRegistry(
+  registry: Registry,
+  format: ExpositionFormat,
+  options: SerializeOptions = {},
+): Promise<string> {
+  const sliceMs = options.sliceMs ?? 2;
+  const defaults = defaultLabelsOf(registry);
+  const parts: string[] = [];
+  let sliceStart = performance.now();
+  for (const metric of registry.getMetricsAsArray() as unknown as Collectable[]) {
+    const family = await (metric.getForPromString?.() ?? metric.get());
+    parts.push(
+      format === 'openmetrics' ? openMetricsFamily(family, defaults) : promFamily(family, defaults),
+    );
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return format === 'openmetrics' ? `${parts.join('\n')}\n# EOF\n` : `${parts.join('\n\n')}\n`;
+}
+
+function promFamily(family: Family, defaults: Labels | undefined): string {
+  const lines = [
+    `# HELP ${family.name} ${escapeHelp(family.help, false)}`,
+    `# TYPE ${family.name} ${family.type}`,
+  ];
+  for (const sample of family.values ?? []) {
+    lines.push(sampleLine(sample.metricName ?? family.name, sample, defaults));
+  }
+  return lines.join('\n');
+}
+
+function openMetricsFamily(family: Family, defaults: Labels | undefined): string {
+  const isCounter = family.type === 'counter';
+  const base = isCounter ? family.name.replace(/_total$/, '') : family.name;
+  const type = family.type === 'untyped' ? 'unknown' : family.type;
+  const lines = [`# HELP ${base} ${escapeHelp(family.help, true)}`, `# TYPE ${base} ${type}`];
+  for (const sample of family.values ?? []) {
+    const name = isCounter ? `${base}_total` : (sample.metricName ?? family.name);
+    lines.push(sampleLine(name, sample, defaults));
+  }
+  return lines.join('\n');
+}
+
+type Labels = Readonly<Record<string, string | number>>;
+
+function sampleLine(name: string, sample: Sample, defaults: Labels | undefined): string {
+  const own =
+    defaults === undefined ? sample.labels : { ...sample.labels, ...defaults, ...sample.labels };
+  const shared = sample.sharedLabels;
+  let text = own === undefined ? '' : formatLabels(own, shared);
+  if (shared !== undefined) {
+    const flat = flattenShared(shared);
+    if (flat !== '') text = text === '' ? flat : `${text},${flat}`;
+  }
+  return `${name}${text === '' ? '' : `{${text}}`} ${formatValue(sample.value)}`;
+}
+
+function formatLabels(labels: Labels, exclude: Labels | undefined): string {
+  let text = '';
+  for (const key in labels) {
+    const value = labels[key];
+    if (value === undefined || (exclude !== undefined && Object.hasOwn(exclude, key))) continue;
+    text += `${text === '' ? '' : ','}${key}="${escapeLabel(String(value))}"`;
+  }
+  return text;
+}
+
+// Histograms share one label object across all buckets of a series.
+const sharedCache = new WeakMap<Labels, string>();
+
+function flattenShared(shared: Labels): string {
+  let flat = sharedCache.get(shared);
+  if (flat === undefined) {
+    flat = formatLabels(shared, undefined);
+    sharedCache.set(shared, flat);
+  }
+  return flat;
+}
+
+function formatValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return '+Inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
+  return String(value);
+}
+
+function escapeHelp(help: string, quotes: boolean): string {
+  const escaped = help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return quotes ? escaped.replace(/"/g, '\\"') : escaped;
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+// prom-client keeps registry default labels in a field it does not expose.
+function defaultLabelsOf(registry: Registry): Labels | undefined {
+  const labels = (registry as unknown as { _defaultLabels?: Labels })._defaultLabels;
+  return labels !== undefined && Object.keys(labels).length > 0 ? labels : undefined;
+}

@@ -1,0 +1,82 @@
+import { CHANNELS } from '@portcullis/core';
+import type { PortcullisMetrics } from '../registry/create-metrics';
+import { type Binding, on, toSeconds } from './binding';
+
+const ROUTE_METRIC = {
+  command: ['commands_total', 'command'],
+  callback: ['callbacks_total', 'callback'],
+  text: ['text_routes_total', 'route'],
+  state: ['state_routes_total', 'state'],
+} as const;
+
+const BUSINESS_METRIC: Readonly<Record<string, readonly [string, string]>> = {
+  request_created: ['requests_created_total', 'kind'],
+  shift_viewed: ['shifts_viewed_total', 'kind'],
+  admin_action: ['admin_actions_total', 'action'],
+};
+
+/** Listeners for updates, routing, FSM, errors, validation, middleware, webhook and business events. */
+export function gatewayRecorders(m: PortcullisMetrics): Binding[] {
+  return [
+    on(CHANNELS.updateReceived, (e) => {
+      m.inc('updates_received_total', { update_type: e.updateType, source: e.source });
+      m.inc('updates_in_flight');
+      m.set('update_last_received_timestamp_seconds', undefined, Date.now() / 1000);
+    }),
+    on(CHANNELS.updateDuplicate, (e) => {
+      m.inc('updates_duplicate_total', { update_type: e.updateType });
+      m.dec('updates_in_flight');
+    }),
+    on(CHANNELS.updateHandled, (e) => {
+      const labels = { update_type: e.updateType, outcome: e.outcome };
+      m.inc('updates_handled_total', labels);
+      m.observe('update_handling_duration_seconds', labels, toSeconds(e.durationMs));
+      if (e.outcome === 'failed' || e.outcome === 'timeout') {
+        const code = e.errorCode ?? (e.outcome === 'timeout' ? 'handler_timeout' : 'internal');
+        m.inc('updates_failed_total', { update_type: e.updateType, error_code: code });
+      }
+      m.dec('updates_in_flight');
+    }),
+    on(CHANNELS.routeMatched, (e) => {
+      const target = ROUTE_METRIC[e.kind];
+      if (target !== undefined) m.inc(target[0], { [target[1]]: e.name });
+    }),
+    on(CHANNELS.fsmTransition, (e) => {
+      m.inc('fsm_transitions_total', { flow: e.flow, from: e.from, to: e.to });
+    }),
+    on(CHANNELS.fsmConversation, (e) => {
+      if (e.action === 'started') {
+        m.inc('fsm_conversations_started_total', { flow: e.flow });
+        m.inc('fsm_conversations_active', { flow: e.flow });
+      } else {
+        m.inc('fsm_conversations_ended_total', { flow: e.flow, reason: e.action });
+        m.dec('fsm_conversations_active', { flow: e.flow });
+      }
+    }),
+    on(CHANNELS.error, (e) => m.inc('errors_total', { error_code: e.code, where: e.where })),
+    on(CHANNELS.threatDetected, (e) => {
+      for (const kind of e.kinds) m.inc('validation_threats_total', { kind, source: e.source });
+    }),
+    on(CHANNELS.middleware, (e) => {
+      m.observe(
+        'middleware_duration_seconds',
+        { middleware: e.name, outcome: e.outcome },
+        toSeconds(e.durationMs),
+      );
+      if (e.outcome === 'error') m.inc('middleware_errors_total', { middleware: e.name });
+    }),
+    on(CHANNELS.webhookRequest, (e) => {
+      m.inc('webhook_requests_total', { outcome: e.outcome });
+      m.observe(
+        'webhook_request_duration_seconds',
+        { outcome: e.outcome },
+        toSeconds(e.durationMs),
+      );
+    }),
+    on(CHANNELS.business, (e) => {
+      const target = BUSINESS_METRIC[e.name];
+      if (target !== undefined) m.inc(target[0], { [target[1]]: e.kind });
+      else m.inc('business_events_total', { event: e.name, kind: e.kind });
+    }),
+  ];
+}
