@@ -1,16 +1,54 @@
 /**
- * `@portcullis/telegram-adapter` — see README.md.
+ * `@portcullis/telegram-adapter`: the Telegram side of a bot gateway — a Bot
+ * API client, an outbound scheduler under Telegram's flood limits, lossless
+ * long polling and webhooks with dedup and per-chat ordering, and routing on
+ * core's `compose()`. Test bots with `@portcullis/telegram-adapter/testing`.
  *
  * @module
  */
 
+// Bot API client
+export type {
+  ApiClient,
+  ApiClientOptions,
+  BotApiMethod,
+  BotApiMethods,
+  BotApiParams,
+  BotApiResult,
+  BotApiTransport,
+  CallOptions,
+} from './client/api-client';
+export { createApiClient } from './client/api-client';
+export { TelegramApiError, TelegramNetworkError } from './client/errors';
+// Time
+export type { Clock, TimerHandle } from './clock';
+export { systemClock } from './clock';
+// Durable ingest (Redis Streams, sharded by chat)
 export type {
   DeadLetter,
   DurableUpdateHandler,
   DurableUpdateQueue,
   DurableUpdateQueueOptions,
 } from './durable/durable-update-queue';
-// Durable ingest (Redis Streams, sharded by chat)
 export { createDurableUpdateQueue } from './durable/durable-update-queue';
 export type { RedisCallLike } from './durable/redis-streams-like';
 export { orderingKeyOf, shardOf } from './durable/update-shard';
+// Outbound scheduler and limits
+export type { ScheduledApi, ScheduledCallOptions } from './outbound/scheduled-api';
+export { isFloodLimited, scheduleApi } from './outbound/scheduled-api';
+export type {
+  OutboundCall,
+  OutboundPriority,
+  OutboundScheduler,
+  OutboundSchedulerOptions,
+} from './outbound/scheduler';
+export { createOutboundScheduler } from './outbound/scheduler';
+export type { TextChunk } from './outbound/split';
+export {
+  checkCallbackData,
+  MAX_CALLBACK_DATA_BYTES,
+  MAX_CAPTION_LENGTH,
+  MAX_TEXT_LENGTH,
+  splitCaption,
+  splitText,
+} from './outbound/split';

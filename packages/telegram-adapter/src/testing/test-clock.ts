@@ -59,6 +59,7 @@ export function createTestClock(startMs = Date.UTC(2026, 0, 1)): TestClock {
     },
     async advanceAsync(ms, stepMs = 10) {
       const target = now + ms;
+      await settle();
       while (now < target) {
         fireDue(Math.min(target, now + stepMs));
         await settle();

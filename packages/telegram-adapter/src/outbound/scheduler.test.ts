@@ -1,0 +1,123 @@
+import { isPortcullisError } from '@portcullis/core';
+import { describe, expect, it } from 'vitest';
+import { TelegramApiError } from '../client/errors';
+import { createTestClock, settle } from '../testing/test-clock';
+import { createOutboundScheduler } from './scheduler';
+
+function setup(options = {}) {
+  const clock = createTestClock(0);
+  const scheduler = createOutboundScheduler({ clock, ...options });
+  const sent: { chat: number | string; at: number; label?: string }[] = [];
+  const send = (chat: number | string, label?: string, priority?: 'reply' | 'broadcast') =>
+    scheduler.schedule({ chatId: chat, limited: true, priority }, async () => {
+      sent.push({ chat, at: clock.now(), label });
+      return label;
+    });
+  return { clock, scheduler, sent, send };
+}
+
+describe('outbound scheduler', () => {
+  it('sends at most one message per second to one chat', async () => {
+    const { clock, sent, send } = setup();
+    for (let i = 0; i < 3; i++) void send(1);
+    await clock.advanceAsync(2500, 100);
+    expect(sent.map((s) => s.at)).toEqual([0, 1000, 2000]);
+  });
+
+  it('limits a group to 20 messages per minute', async () => {
+    const { clock, sent, send } = setup({ perChatPerSecond: 100 });
+    for (let i = 0; i < 22; i++) void send(-100);
+    await clock.advanceAsync(1000, 100);
+    expect(sent).toHaveLength(20);
+    await clock.advanceAsync(1800, 100);
+    expect(sent).toHaveLength(20);
+    await clock.advanceAsync(300, 100);
+    expect(sent).toHaveLength(21);
+  });
+
+  it('sends at most globalPerSecond messages over all chats', async () => {
+    const { clock, sent, send } = setup({ globalPerSecond: 30 });
+    for (let chat = 1; chat <= 40; chat++) void send(chat);
+    await settle();
+    expect(sent).toHaveLength(30);
+    await clock.advanceAsync(340, 10);
+    expect(sent).toHaveLength(40);
+  });
+
+  it('serves replies before broadcasts that waited longer', async () => {
+    const { clock, sent, send } = setup({ globalPerSecond: 1 });
+    void send(1, 'first');
+    void send(2, 'broadcast', 'broadcast');
+    void send(3, 'reply', 'reply');
+    await clock.advanceAsync(2500, 100);
+    expect(sent.map((s) => s.label)).toEqual(['first', 'reply', 'broadcast']);
+  });
+
+  it('rejects with outbound_queue_full when the queue is at its bound', async () => {
+    const { send } = setup({ maxQueueSize: 2 });
+    void send(1);
+    void send(1).catch(() => {});
+    void send(1).catch(() => {});
+    const error = await send(1).catch((e) => e);
+    expect(isPortcullisError(error, 'outbound_queue_full')).toBe(true);
+  });
+
+  it('rejects a call that waits past its deadline', async () => {
+    const { clock, scheduler } = setup();
+    const call = () =>
+      scheduler.schedule({ chatId: 1, limited: true, deadlineMs: 500 }, async () => 1);
+    void call();
+    const late = call().catch((e) => e);
+    await clock.advanceAsync(600, 100);
+    expect(isPortcullisError(await late, 'outbound_deadline_exceeded')).toBe(true);
+  });
+
+  it('pauses every queued call of a chat for retry_after after one 429, then retries', async () => {
+    const { clock, scheduler, sent } = setup({ perChatPerSecond: 100 });
+    let floods = 1;
+    const at: number[] = [];
+    const call = () =>
+      scheduler.schedule({ chatId: 9, limited: true }, async () => {
+        at.push(clock.now());
+        if (floods-- > 0)
+          throw new TelegramApiError('sendMessage', 429, 'Too Many Requests', { retry_after: 3 });
+        return 'ok';
+      });
+    const results = [call(), call(), call()];
+    await clock.advanceAsync(5000, 50);
+    expect(await Promise.all(results)).toEqual(['ok', 'ok', 'ok']);
+    expect(at[0], String(at)).toBe(0);
+    expect(
+      at.slice(1).every((t) => t >= 3000),
+      String(at),
+    ).toBe(true);
+    expect(sent).toHaveLength(0);
+  });
+
+  it('caps a huge retry_after and surfaces it as an error', async () => {
+    const { clock, scheduler } = setup({ maxRetryAfterSeconds: 60 });
+    const error = await scheduler
+      .schedule({ chatId: 9, limited: true }, async () => {
+        throw new TelegramApiError('sendMessage', 429, 'Too Many Requests', {
+          retry_after: 86_400,
+        });
+      })
+      .catch((e) => e);
+    expect(isPortcullisError(error, 'telegram_flood_wait')).toBe(true);
+    expect(scheduler.cooldownUntil(9)).toBe(clock.now() + 60_000);
+  });
+
+  it('does not pace calls that do not send messages', async () => {
+    const { scheduler } = setup();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => scheduler.schedule({ chatId: 1 }, async () => i)),
+    );
+    expect(results).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('rejects invalid options', () => {
+    expect(() => createOutboundScheduler({ globalPerSecond: 0 })).toThrow(
+      'Expected `globalPerSecond` to be a positive number, got 0',
+    );
+  });
+});

@@ -1,0 +1,290 @@
+import { CHANNELS, invalidOption, PortcullisError, publish } from '@portcullis/core';
+import { TelegramApiError } from '../client/errors';
+import { type Clock, systemClock, type TimerHandle } from '../clock';
+import { TokenBucket } from './token-bucket';
+
+/** Priority lanes, served in this order. */
+export type OutboundPriority = 'reply' | 'normal' | 'broadcast';
+const LANES: readonly OutboundPriority[] = ['reply', 'normal', 'broadcast'];
+
+/** Options of {@link createOutboundScheduler}. */
+export interface OutboundSchedulerOptions {
+  /** Flood-limited messages per second to one chat. @default 1 */
+  readonly perChatPerSecond?: number;
+  /** Flood-limited messages per minute to one group (negative chat id). @default 20 */
+  readonly perGroupPerMinute?: number;
+  /** Flood-limited messages per second over all chats (raise for paid broadcast). @default 30 */
+  readonly globalPerSecond?: number;
+  /** Calls waiting at most; more reject with `outbound_queue_full`. @default 1000 */
+  readonly maxQueueSize?: number;
+  /** A 429 `retry_after` above this is capped and the call rejects instead of waiting. @default 60 */
+  readonly maxRetryAfterSeconds?: number;
+  /** Time a call may wait before it rejects with `outbound_deadline_exceeded`. @default 30000 */
+  readonly defaultDeadlineMs?: number;
+  /** Attempts of one call across 429 cooldowns. @default 3 */
+  readonly maxAttempts?: number;
+  /** Time source. @default the real clock */
+  readonly clock?: Clock;
+}
+
+/** What the scheduler needs to know about a call. */
+export interface OutboundCall {
+  /** The target chat: the per-chat limit and 429 cooldown scope. */
+  readonly chatId?: number | string;
+  /** Whether the call counts against flood limits (sending and editing messages). */
+  readonly limited?: boolean;
+  /** @default 'normal' */
+  readonly priority?: OutboundPriority;
+  /** Overrides `defaultDeadlineMs`. */
+  readonly deadlineMs?: number;
+}
+
+/** Paces Bot API calls under Telegram's flood limits with one shared 429 cooldown per scope. */
+export interface OutboundScheduler {
+  /** Runs `send` when limits allow; rejects with a typed error when it cannot. */
+  schedule<T>(call: OutboundCall, send: () => Promise<T>): Promise<T>;
+  /** Calls waiting. */
+  readonly depth: number;
+  /** When the cooldown of `chatId` (or the global one) ends, in clock ms; 0 when none. */
+  cooldownUntil(chatId?: number | string): number;
+  /** Rejects every waiting call and stops timers. */
+  close(): void;
+}
+
+interface Job {
+  readonly key: string | undefined;
+  readonly group: boolean;
+  readonly limited: boolean;
+  readonly lane: OutboundPriority;
+  readonly deadline: number;
+  readonly enqueuedAt: number;
+  readonly send: () => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  attempts: number;
+}
+
+const GLOBAL = '*';
+
+function positive(name: string, value: number): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
+    throw invalidOption(name, 'a positive number', value);
+  return value;
+}
+
+/**
+ * Creates the outbound scheduler every Bot API call of a bot goes through.
+ *
+ * @example
+ * ```ts
+ * const scheduler = createOutboundScheduler({ globalPerSecond: 30 });
+ * await scheduler.schedule({ chatId: 42, limited: true, priority: 'reply' }, () =>
+ *   api.call('sendMessage', { chat_id: 42, text: 'hi' }),
+ * );
+ * ```
+ */
+export function createOutboundScheduler(options: OutboundSchedulerOptions = {}): OutboundScheduler {
+  const clock = options.clock ?? systemClock;
+  const perChat = positive('perChatPerSecond', options.perChatPerSecond ?? 1) / 1000;
+  const perGroup = positive('perGroupPerMinute', options.perGroupPerMinute ?? 20);
+  const globalRate = positive('globalPerSecond', options.globalPerSecond ?? 30);
+  const maxQueue = positive('maxQueueSize', options.maxQueueSize ?? 1000);
+  const maxRetryAfter = positive('maxRetryAfterSeconds', options.maxRetryAfterSeconds ?? 60);
+  const defaultDeadline = positive('defaultDeadlineMs', options.defaultDeadlineMs ?? 30_000);
+  const maxAttempts = positive('maxAttempts', options.maxAttempts ?? 3);
+
+  const lanes = new Map<OutboundPriority, Job[]>(LANES.map((lane) => [lane, []]));
+  const chatBuckets = new Map<string, TokenBucket>();
+  const groupBuckets = new Map<string, TokenBucket>();
+  const global = new TokenBucket(globalRate, globalRate / 1000, clock.now());
+  const cooldowns = new Map<string, number>();
+  let depth = 0;
+  let timer: TimerHandle | undefined;
+  let timerAt = Number.POSITIVE_INFINITY;
+  let closed = false;
+
+  const bucket = (
+    map: Map<string, TokenBucket>,
+    key: string,
+    capacity: number,
+    perMs: number,
+    now: number,
+  ) => {
+    let found = map.get(key);
+    if (!found) {
+      found = new TokenBucket(capacity, perMs, now);
+      map.set(key, found);
+    }
+    return found;
+  };
+
+  function waitMs(job: Job, now: number): number {
+    let wait = Math.max(0, (cooldowns.get(GLOBAL) ?? 0) - now);
+    if (job.key !== undefined) wait = Math.max(wait, (cooldowns.get(job.key) ?? 0) - now);
+    if (!job.limited || wait > 0) return wait;
+    wait = global.waitMs(now);
+    if (job.key !== undefined) {
+      wait = Math.max(wait, bucket(chatBuckets, job.key, 1, perChat, now).waitMs(now));
+      if (job.group)
+        wait = Math.max(
+          wait,
+          bucket(groupBuckets, job.key, perGroup, perGroup / 60_000, now).waitMs(now),
+        );
+    }
+    return wait;
+  }
+
+  function start(job: Job, now: number): void {
+    if (job.limited) {
+      global.take(now);
+      if (job.key !== undefined) {
+        chatBuckets.get(job.key)?.take(now);
+        if (job.group) groupBuckets.get(job.key)?.take(now);
+      }
+    }
+    publish(CHANNELS.outboundQueue, () => ({
+      action: 'sent',
+      lane: job.lane,
+      depth,
+      waitMs: now - job.enqueuedAt,
+    }));
+    job.attempts++;
+    job.send().then(job.resolve, (error: unknown) => onFailure(job, error));
+  }
+
+  function onFailure(job: Job, error: unknown): void {
+    const retryAfter = error instanceof TelegramApiError ? error.retryAfterSeconds : undefined;
+    if (retryAfter === undefined || closed) {
+      job.reject(error);
+      return;
+    }
+    const scope = job.key ?? GLOBAL;
+    const now = clock.now();
+    const until = now + Math.min(retryAfter, maxRetryAfter) * 1000;
+    cooldowns.set(scope, Math.max(cooldowns.get(scope) ?? 0, until));
+    publish(CHANNELS.outboundQueue, () => ({ action: 'cooldown', lane: job.lane, depth }));
+    if (retryAfter > maxRetryAfter || job.attempts >= maxAttempts || until > job.deadline) {
+      job.reject(error);
+      return;
+    }
+    // Back to the head of its lane: it keeps its place before later calls of its chat.
+    lanes.get(job.lane)!.unshift(job);
+    depth++;
+    pump();
+  }
+
+  function pump(): void {
+    if (closed) return;
+    const now = clock.now();
+    let next = Number.POSITIVE_INFINITY;
+    const blocked = new Set<string | undefined>();
+    for (const lane of LANES) {
+      const jobs = lanes.get(lane)!;
+      for (let i = 0; i < jobs.length; i++) {
+        const job = jobs[i]!;
+        if (now >= job.deadline) {
+          jobs.splice(i--, 1);
+          depth--;
+          publish(CHANNELS.outboundQueue, () => ({ action: 'expired', lane, depth }));
+          job.reject(
+            new PortcullisError(
+              'outbound_deadline_exceeded',
+              `Outbound call waited past its deadline of ${job.deadline - job.enqueuedAt} ms`,
+            ),
+          );
+          continue;
+        }
+        const scope = job.key ?? GLOBAL;
+        if (blocked.has(scope)) continue;
+        const wait = waitMs(job, now);
+        if (wait > 0) {
+          blocked.add(scope);
+          next = Math.min(next, now + wait, job.deadline);
+          continue;
+        }
+        jobs.splice(i--, 1);
+        depth--;
+        start(job, now);
+      }
+    }
+    if (next < timerAt || (timer !== undefined && next === Number.POSITIVE_INFINITY)) {
+      if (timer !== undefined) clock.clearTimeout(timer);
+      timer = undefined;
+      timerAt = next;
+      if (next !== Number.POSITIVE_INFINITY)
+        timer = clock.setTimeout(() => {
+          timer = undefined;
+          timerAt = Number.POSITIVE_INFINITY;
+          pump();
+        }, next - now);
+    }
+    if (depth === 0) sweep(now);
+  }
+
+  function sweep(now: number): void {
+    // Forget idle state so many chats do not grow the maps without bound.
+    if (chatBuckets.size > 1000)
+      for (const [k, b] of chatBuckets) if (b.isFull(now)) chatBuckets.delete(k);
+    if (groupBuckets.size > 1000)
+      for (const [k, b] of groupBuckets) if (b.isFull(now)) groupBuckets.delete(k);
+    for (const [k, until] of cooldowns) if (until <= now) cooldowns.delete(k);
+  }
+
+  return {
+    schedule<T>(call: OutboundCall, send: () => Promise<T>): Promise<T> {
+      if (closed)
+        return Promise.reject(
+          new PortcullisError('outbound_queue_full', 'Outbound scheduler is closed'),
+        );
+      const lane = call.priority ?? 'normal';
+      if (depth >= maxQueue) {
+        publish(CHANNELS.outboundQueue, () => ({ action: 'rejected', lane, depth }));
+        return Promise.reject(
+          new PortcullisError(
+            'outbound_queue_full',
+            `Outbound queue is full (${maxQueue} calls waiting)`,
+          ),
+        );
+      }
+      const now = clock.now();
+      const key = call.chatId === undefined ? undefined : String(call.chatId);
+      return new Promise<T>((resolve, reject) => {
+        const job: Job = {
+          key,
+          group: key !== undefined && (key.startsWith('-') || key.startsWith('@')),
+          limited: call.limited === true,
+          lane,
+          deadline: now + (call.deadlineMs ?? defaultDeadline),
+          enqueuedAt: now,
+          send,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+          attempts: 0,
+        };
+        // Fast path: nothing waiting and nothing in the way.
+        if (depth === 0 && waitMs(job, now) === 0) {
+          start(job, now);
+          return;
+        }
+        lanes.get(lane)!.push(job);
+        depth++;
+        publish(CHANNELS.outboundQueue, () => ({ action: 'enqueued', lane, depth }));
+        pump();
+      });
+    },
+    get depth() {
+      return depth;
+    },
+    cooldownUntil(chatId) {
+      return cooldowns.get(chatId === undefined ? GLOBAL : String(chatId)) ?? 0;
+    },
+    close() {
+      closed = true;
+      if (timer !== undefined) clock.clearTimeout(timer);
+      for (const jobs of lanes.values())
+        for (const job of jobs.splice(0))
+          job.reject(new PortcullisError('outbound_queue_full', 'Outbound scheduler closed'));
+      depth = 0;
+    },
+  };
+}
