@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import { safeEqual } from './constant-time';
+import { parseDictionary, StructuredFieldError } from './structured-fields';
+
+/** Digest algorithms this package can compute (RFC 9530 §5). The profile signs with `sha-256`. */
+export type DigestAlgorithm = 'sha-256' | 'sha-512';
+
+const NODE_NAMES: Record<DigestAlgorithm, string> = { 'sha-256': 'sha256', 'sha-512': 'sha512' };
+
+/**
+ * The RFC 9530 `Content-Digest` value for `body` as sent, e.g.
+ * `sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:` for `{"hello": "world"}`.
+ */
+export function contentDigest(body: Uint8Array, algorithm: DigestAlgorithm = 'sha-256'): string {
+  const digest = createHash(NODE_NAMES[algorithm]).update(body).digest('base64');
+  return `${algorithm}=:${digest}:`;
+}
+
+/**
+ * Whether a received `Content-Digest` header holds a `sha-256` member equal to
+ * the digest of the bytes received (§7.2.8 of RFC 9421: recompute, never trust).
+ * Other algorithms in the header are ignored; a missing `sha-256` fails.
+ */
+export function contentDigestMatches(header: string, body: Uint8Array): boolean {
+  let members: ReturnType<typeof parseDictionary>;
+  try {
+    members = parseDictionary(header);
+  } catch (error) {
+    if (error instanceof StructuredFieldError) return false;
+    throw error;
+  }
+  const member = members.get('sha-256');
+  if (member?.kind !== 'item' || member.value.type !== 'bytes') return false;
+  const expected = createHash('sha256').update(body).digest();
+  return safeEqual(member.value.value, expected);
+}

@@ -1,0 +1,134 @@
+/**
+ * The Portcullis signing profile (PROFILE.md): which components are covered
+ * and how each one's value is taken from a request. Fixed by the profile, never
+ * chosen by the request.
+ */
+
+/** The request shape signers and verifiers read. The body is raw bytes, never a parsed object. */
+export interface SignableRequest {
+  /** The method exactly as sent (`POST`). */
+  readonly method: string;
+  /**
+   * The request target: an absolute URL (`https://users/v1/x?y=1`, parsed with
+   * the WHATWG URL parser, as fetch and undici send it) or the raw origin form
+   * from the request line (`/v1/x?y=1`, as `IncomingMessage.url` gives it).
+   */
+  readonly url: string;
+  /** Header names in any case; a value that arrived on several lines is joined with `, `. */
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** The body bytes as sent or received; `undefined` or empty when there is none. */
+  readonly body: Uint8Array | undefined;
+}
+
+/** The label of the profile's signature in `Signature-Input` and `Signature`. */
+export const SIGNATURE_LABEL = 'sig1';
+/** The only algorithm of the profile. */
+export const ALGORITHM = 'hmac-sha256';
+/** The header that names the service a request is meant for. */
+export const AUDIENCE_HEADER = 'portcullis-audience';
+
+const BASE_COMPONENTS = ['@method', '@path', '@query', AUDIENCE_HEADER] as const;
+const BODY_COMPONENTS = [...BASE_COMPONENTS, 'content-type', 'content-digest'] as const;
+
+/** The covered components, in order, for a request with or without a body. */
+export function coveredComponents(hasBody: boolean): readonly string[] {
+  return hasBody ? BODY_COMPONENTS : BASE_COMPONENTS;
+}
+
+/** Whether the request carries content (an empty body counts as none). */
+export function hasBody(body: Uint8Array | undefined): body is Uint8Array {
+  return body !== undefined && body.byteLength > 0;
+}
+
+/** The path and query of a request target, before any decoding. */
+export interface Target {
+  /** `@path`: the absolute path, `/` when empty. */
+  readonly path: string;
+  /** `@query`: `?` followed by the query, `?` alone when there is none. */
+  readonly query: string;
+  /** The host name of an absolute URL, `undefined` for origin form. */
+  readonly host: string | undefined;
+}
+
+/**
+ * Splits a request target. Origin form is split at the first `?` with no
+ * normalisation at all (`//a/../b` stays as is: RFC 9421 §2.2.6 compares paths
+ * as sent); absolute URLs go through the WHATWG parser, whose output is what
+ * fetch and undici put on the wire.
+ */
+export function splitTarget(url: string): Target {
+  if (url.startsWith('/')) {
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    return {
+      path: rawPath === '' ? '/' : rawPath,
+      query: q === -1 ? '?' : `?${url.slice(q + 1)}`,
+      host: undefined,
+    };
+  }
+  const parsed = new URL(url);
+  return {
+    path: parsed.pathname === '' ? '/' : parsed.pathname,
+    query: parsed.search === '' ? '?' : parsed.search,
+    host: parsed.hostname,
+  };
+}
+
+/**
+ * The value of header `name` per RFC 9421 §2.1: every line (and every key that
+ * matches case-insensitively) trimmed of SP/HTAB and joined with `, `;
+ * `undefined` when absent.
+ */
+export function fieldValue(headers: SignableRequest['headers'], name: string): string | undefined {
+  let out: string | undefined;
+  for (const key in headers) {
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    const raw = headers[key];
+    if (raw === undefined) continue;
+    for (const line of typeof raw === 'string' ? [raw] : raw) {
+      const trimmed = line.replace(/^[ \t]+|[ \t]+$/g, '');
+      out = out === undefined ? trimmed : `${out}, ${trimmed}`;
+    }
+  }
+  return out;
+}
+
+/** Whether a component value may appear in a signature base: visible ASCII, SP and HTAB only. */
+export function isBaseSafe(value: string): boolean {
+  return /^[\x20-\x7e\t]*$/.test(value);
+}
+
+/**
+ * The value of one covered component, or `undefined` when the request lacks
+ * it. Header values are used as received (after §2.1 combination).
+ */
+export function componentValue(
+  name: string,
+  request: SignableRequest,
+  target: Target,
+): string | undefined {
+  switch (name) {
+    case '@method':
+      return request.method;
+    case '@path':
+      return target.path;
+    case '@query':
+      return target.query;
+    default:
+      return fieldValue(request.headers, name);
+  }
+}
+
+/**
+ * Builds the RFC 9421 §2.5 signature base: one `"name": value` line per
+ * covered component, then `"@signature-params": …` with no trailing newline.
+ */
+export function buildSignatureBase(
+  components: readonly string[],
+  values: readonly string[],
+  signatureParams: string,
+): string {
+  let base = '';
+  for (let i = 0; i < components.length; i++) base += `"${components[i]}": ${values[i]}\n`;
+  return `${base}"@signature-params": ${signatureParams}`;
+}
