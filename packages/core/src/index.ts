@@ -103,6 +103,50 @@ export type {
 
 // Conversation FSM and storages
 
+export type {
+  ConversationIds,
+  ConversationKeyStrategy,
+} from './fsm/conversation-key';
+export { CONVERSATION_KEY_STRATEGIES, conversationKey } from './fsm/conversation-key';
+export type {
+  DataOf,
+  Flow,
+  FlowDefinition,
+  HookArgs,
+  StateConfig,
+  StateOf,
+  StatesConfig,
+  TransitionArgs,
+  TransitionConfig,
+} from './fsm/define-flow';
+export { defineFlow } from './fsm/define-flow';
+export type { ConversationErrorCode } from './fsm/errors';
+export { ConcurrentModificationError, ConversationError } from './fsm/errors';
+export type { MemoryConversationStorageOptions } from './fsm/memory-storage';
+export { createMemoryConversationStorage } from './fsm/memory-storage';
+export type {
+  ConversationRedisLike,
+  RedisConversationStorageOptions,
+} from './fsm/redis-storage';
+export {
+  CONVERSATION_CAS_SCRIPT,
+  createRedisConversationStorage,
+} from './fsm/redis-storage';
+export type {
+  ConversationRunner,
+  ConversationRunnerOptions,
+  ConversationSnapshot,
+  SendResult,
+} from './fsm/runner';
+export { createConversationRunner } from './fsm/runner';
+export type {
+  ConversationDeleteOptions,
+  ConversationSetOptions,
+  ConversationStorage,
+  StoredConversation,
+  VersionedConversation,
+} from './fsm/storage';
+
 // Validators, escaping and threat detection
 
 // node:http helpers

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryConversationStorage } from './memory-storage';
+import type { StoredConversation } from './storage';
+import { conversationStorageContract } from './storage-contract';
+
+let clock = 1_000_000;
+conversationStorageContract('memory', () => ({
+  storage: createMemoryConversationStorage({ now: () => clock }),
+  timeTravel: async (ms) => {
+    clock += ms;
+  },
+}));
+
+const value = (state: string): StoredConversation => ({
+  flow: 'f',
+  state,
+  data: { at: new Date(0) },
+  startedAt: 0,
+  updatedAt: 0,
+});
+
+describe('createMemoryConversationStorage', () => {
+  it('stores copies as JSON, like Redis: later mutation of the caller’s object changes nothing', async () => {
+    const storage = createMemoryConversationStorage();
+    const original = value('a');
+    await storage.set('k', original, { expectedVersion: null, ttlMs: 1000 });
+    (original.data as { at: unknown }).at = 'mutated';
+    expect((await storage.get('k'))?.value.data).toEqual({ at: '1970-01-01T00:00:00.000Z' });
+  });
+
+  it('stays within maxEntries by dropping the least recently written conversation', async () => {
+    const storage = createMemoryConversationStorage({ maxEntries: 3 });
+    const versions = new Map<string, number>();
+    for (const key of ['a', 'b', 'c']) {
+      versions.set(key, await storage.set(key, value(key), { expectedVersion: null, ttlMs: 1e6 }));
+    }
+    await storage.set('a', value('a2'), { expectedVersion: versions.get('a')!, ttlMs: 1e6 });
+    await storage.set('d', value('d'), { expectedVersion: null, ttlMs: 1e6 });
+    expect(storage.size).toBe(3);
+    expect(await storage.get('b')).toBeUndefined();
+    expect((await storage.get('a'))?.value.state).toBe('a2');
+  });
+
+  it('sweeps expired entries on writes so idle conversations do not pile up', async () => {
+    let now = 0;
+    const storage = createMemoryConversationStorage({ now: () => now });
+    for (let i = 0; i < 5; i++) {
+      await storage.set(`old${i}`, value('x'), { expectedVersion: null, ttlMs: 10 });
+    }
+    now = 100;
+    await storage.set('new', value('y'), { expectedVersion: null, ttlMs: 10 });
+    expect(storage.size).toBe(1);
+  });
+
+  it('validates options and ttlMs', async () => {
+    expect(() =>
+      createMemoryConversationStorage({ maxEntries: 0 }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[TypeError: Expected \`maxEntries\` to be a positive integer, got 0]`,
+    );
+    await expect(
+      createMemoryConversationStorage().set('k', value('a'), { expectedVersion: null, ttlMs: 0 }),
+    ).rejects.toThrow(TypeError);
+  });
+});
