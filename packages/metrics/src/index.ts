@@ -35,3 +35,9 @@ export type {
 export { createMetrics } from './registry/create-metrics';
 export type { LabelValues } from './registry/label-guard';
 export { MISSING_LABEL_VALUE, OVERFLOW_LABEL_VALUE } from './registry/label-guard';
+// Tracing
+export type { TracingOptions } from './tracing/instrument-tracing';
+export { instrumentTracing } from './tracing/instrument-tracing';
+export { TRACER_NAME } from './tracing/tracer';
+export type { UpdateSpanInfo, UpdateSpanOptions } from './tracing/update-span';
+export { withUpdateSpan } from './tracing/update-span';

@@ -24,6 +24,14 @@ describe('instrument', () => {
     for (const name of names) expect(diagnosticsChannel.hasSubscribers(name), name).toBe(false);
   });
 
+  it('removes its tracing listeners too when tracing was turned on', () => {
+    const instrumentation = start({ tracing: { redisSpans: true } });
+    instrumentation.unsubscribe();
+    for (const name of Object.values(CHANNELS)) {
+      expect(diagnosticsChannel.hasSubscribers(name), name).toBe(false);
+    }
+  });
+
   it('stops recording after unsubscribe', async () => {
     const { metrics, unsubscribe } = start();
     unsubscribe();

@@ -5,6 +5,7 @@ import {
   createMetrics,
   type PortcullisMetrics,
 } from '../registry/create-metrics';
+import { instrumentTracing, type TracingOptions } from '../tracing/instrument-tracing';
 import { backendRecorders, setBreakerState } from './backend-recorders';
 import type { Binding } from './binding';
 import { gatewayRecorders } from './gateway-recorders';
@@ -27,6 +28,12 @@ export interface InstrumentOptions extends Omit<CreateMetricsOptions, 'registry'
    * @default []
    */
   readonly breakers?: readonly string[];
+  /**
+   * Also turn events into OpenTelemetry spans (`true` for the defaults of
+   * {@link TracingOptions}). Without an OTel SDK registered spans are no-ops.
+   * @default false
+   */
+  readonly tracing?: boolean | TracingOptions;
 }
 
 /** What {@link instrument} returns. */
@@ -53,7 +60,7 @@ export function instrument(options: InstrumentOptions = {}): Instrumentation {
   if (options.metrics !== undefined && options.registry !== undefined) {
     throw invalidOption('registry', 'omitted when `metrics` is given', 'a Registry');
   }
-  const { metrics: given, breakers = [], ...createOptions } = options;
+  const { metrics: given, breakers = [], tracing = false, ...createOptions } = options;
   const metrics = given ?? createMetrics(createOptions);
   for (const breaker of breakers) setBreakerState(metrics, breaker, 'closed');
 
@@ -68,6 +75,7 @@ export function instrument(options: InstrumentOptions = {}): Instrumentation {
       }
     }),
   );
+  if (tracing !== false) unsubscribers.push(instrumentTracing(tracing === true ? {} : tracing));
   return {
     metrics,
     unsubscribe() {
