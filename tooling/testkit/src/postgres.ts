@@ -193,7 +193,7 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
   const query = async (sql: string, db = database): Promise<string> => {
     const { stdout } = await run(
       join(bin, 'psql'),
-      ['-X', '-v', 'ON_ERROR_STOP=1', '-At', '-d', db, '-c', sql],
+      ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-d', db, '-c', sql],
       { env: { ...process.env, ...env } },
     );
     return stdout.trim();
