@@ -1,0 +1,183 @@
+import {
+  CHANNELS,
+  hasSubscribers,
+  invalidOption,
+  PortcullisError,
+  publish,
+  truncateForMessage,
+} from '@portcullis/core';
+import type { EngineDecision, EngineOperation, RateLimitEngine } from './engine';
+import type { Policy } from './policy';
+import { DECIDE_SCRIPT, DECIDE_SCRIPT_SHA } from './script';
+
+/**
+ * The Redis commands the engine calls — satisfied by an ioredis `Redis` or
+ * `Cluster` (a peer dependency this package never imports at runtime).
+ */
+export interface RedisLike {
+  evalsha(sha: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
+  eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
+  del(...keys: string[]): Promise<number>;
+}
+
+/** Options of {@link createRedisEngine}. */
+export interface RedisEngineOptions {
+  /** An ioredis client or Cluster (or anything {@link RedisLike}). */
+  readonly redis: RedisLike;
+  /** First part of every key: `<prefix>:<policy>:{<subject>}:l|b|m`. @default 'rl' */
+  readonly prefix?: string;
+  /**
+   * Longest wait for one decision before it counts as a store error (the
+   * limiter's `onStoreError` then applies). A timed-out consume may still have
+   * been applied by Redis.
+   * @default 100
+   */
+  readonly commandTimeoutMs?: number;
+  /** Milliseconds clock sent to the script instead of Redis `TIME`; for tests only. @default undefined (Redis TIME) */
+  readonly clock?: () => number;
+}
+
+const OPS: Record<EngineOperation, string> = { consume: 'c', peek: 'p', refund: 'r' };
+
+function policyArgs(policy: Policy): string[] {
+  return [
+    policy.algorithm === 'gcra' ? 'g' : 's',
+    String(policy.burst),
+    String(policy.burstWindowMs),
+    String(policy.blockAfter),
+    String(policy.blockMs),
+    String(policy.longestWindowMs),
+    String(policy.windows.length),
+    ...policy.windows.flatMap((w) => [String(w.limit), String(w.windowMs)]),
+  ];
+}
+
+function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new PortcullisError('timeout', `Redis rate-limit command did not answer within ${ms} ms`),
+        ),
+      ms,
+    );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function storeError(error: unknown): PortcullisError {
+  if (error instanceof PortcullisError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new PortcullisError(
+    'rate_limiter_unavailable',
+    `Redis rate-limit command failed: ${truncateForMessage(message, 120)}`,
+    { cause: error },
+  );
+}
+
+/**
+ * An engine that decides in Redis: one Lua script per decision (one round
+ * trip whatever the number of windows), Redis `TIME` as the clock, all keys of
+ * a subject under one hash tag (Cluster-safe), `NOSCRIPT` answered by loading
+ * the script again.
+ */
+export function createRedisEngine(options: RedisEngineOptions): RateLimitEngine {
+  const redis = options?.redis;
+  if (typeof redis?.evalsha !== 'function' || typeof redis.eval !== 'function') {
+    throw invalidOption('redis', 'an ioredis client or Cluster', redis);
+  }
+  const prefix = options.prefix ?? 'rl';
+  if (typeof prefix !== 'string' || prefix.length === 0 || /[{}]/.test(prefix)) {
+    throw invalidOption('prefix', 'a non-empty string without braces', prefix);
+  }
+  const commandTimeoutMs = options.commandTimeoutMs ?? 100;
+  if (!Number.isSafeInteger(commandTimeoutMs) || commandTimeoutMs <= 0) {
+    throw invalidOption('commandTimeoutMs', 'a positive integer', commandTimeoutMs);
+  }
+  const clock = options.clock;
+  const argsCache = new WeakMap<Policy, string[]>();
+
+  function keysOf(policy: Policy, key: string): [string, string, string] {
+    const base = `${prefix}:${policy.name}:{${key}}:`;
+    return [`${base}l`, `${base}b`, `${base}m`];
+  }
+
+  async function run(args: Array<string | number>): Promise<unknown> {
+    try {
+      return await redis.evalsha(DECIDE_SCRIPT_SHA, 3, ...args);
+    } catch (error) {
+      // The script cache is per node and empties on restart, failover and SCRIPT FLUSH.
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+        return redis.eval(DECIDE_SCRIPT, 3, ...args);
+      }
+      throw error;
+    }
+  }
+
+  async function instrumented<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    const timed = hasSubscribers(CHANNELS.redisCommand);
+    const started = timed ? performance.now() : 0;
+    try {
+      const value = await timeout(work(), commandTimeoutMs);
+      if (timed)
+        publish(CHANNELS.redisCommand, {
+          operation,
+          durationMs: performance.now() - started,
+          ok: true,
+        });
+      return value;
+    } catch (error) {
+      const wrapped = storeError(error);
+      if (timed) {
+        publish(CHANNELS.redisCommand, {
+          operation,
+          durationMs: performance.now() - started,
+          ok: false,
+          errorCode: wrapped.code,
+        });
+      }
+      throw wrapped;
+    }
+  }
+
+  return {
+    kind: 'redis',
+    async decide(policy, key, operation, cost): Promise<EngineDecision> {
+      let tail = argsCache.get(policy);
+      if (tail === undefined) {
+        tail = policyArgs(policy);
+        argsCache.set(policy, tail);
+      }
+      const now = clock === undefined ? -1 : Math.floor(clock());
+      const reply = await instrumented(`ratelimit_${operation}`, () =>
+        run([...keysOf(policy, key), OPS[operation], now, cost, ...tail]),
+      );
+      if (!Array.isArray(reply))
+        throw storeError(new Error(`unexpected reply ${truncateForMessage(reply)}`));
+      const values = reply as number[];
+      const n = policy.windows.length;
+      return {
+        allowed: values[0] === 1,
+        denied: values[1]!,
+        burstRemaining: values[2]!,
+        usedBurst: values[3] === 1,
+        retryAfterMs: values[4]!,
+        resetMs: values[5]!,
+        remaining: values.slice(6, 6 + n),
+        resets: values.slice(6 + n, 6 + 2 * n),
+      };
+    },
+    async reset(policy, key): Promise<void> {
+      await instrumented('ratelimit_reset', () => redis.del(...keysOf(policy, key)));
+    },
+  };
+}
