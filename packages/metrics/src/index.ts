@@ -18,6 +18,13 @@
 // Catalog
 export { DEFAULT_METRIC_PREFIX, METRIC_CATALOG, PROCESS_METRIC_NAMES } from './catalog/catalog';
 export type { LabelDefinition, MetricDefinition, MetricType } from './catalog/types';
+// Docs
+export {
+  CATALOG_TABLE_END,
+  CATALOG_TABLE_START,
+  renderCatalogTable,
+  updateReadmeCatalog,
+} from './docs/catalog-table';
 // Exposition
 export type { MetricsHandlerOptions, MetricsRequestHandler } from './exposition/handler';
 export { metricsHandler, negotiateFormat } from './exposition/handler';
