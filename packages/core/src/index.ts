@@ -81,6 +81,18 @@ export type { TimeoutOptions } from './resilience/timeout';
 export { timeout } from './resilience/timeout';
 
 // Service client
+export type { ServiceErrorFields } from './service-client/errors';
+export { BODY_EXCERPT_CHARS, ServiceError } from './service-client/errors';
+export type {
+  ResponseSchema,
+  ServiceClientOptions,
+  ServiceRequestOptions,
+  ServiceResponse,
+  SignRequestHook,
+} from './service-client/options';
+export type { QueryParams, RouteParams } from './service-client/route';
+export type { HttpMethod, ServiceClient } from './service-client/service-client';
+export { createServiceClient } from './service-client/service-client';
 
 // Middleware composition
 

@@ -1,0 +1,210 @@
+import { performance } from 'node:perf_hooks';
+import { context, propagation } from '@opentelemetry/api';
+import type { Pool } from 'undici';
+import { isPortcullisError } from '../errors/portcullis-error';
+import { CHANNELS, publish, type ServiceRequestOutcome } from '../instrumentation/channels';
+import { parseRetryAfter, readLimited } from './body';
+import { BODY_EXCERPT_CHARS, ServiceError } from './errors';
+import type {
+  ResponseSchema,
+  ServiceRequestOptions,
+  ServiceResponse,
+  SignRequestHook,
+} from './options';
+
+/** One logical call, shared by its attempts. */
+export interface CallState {
+  readonly service: string;
+  readonly method: string;
+  readonly route: string;
+  readonly requestId: string | undefined;
+  /** Physical attempts started so far. */
+  attempts: number;
+}
+
+/** What every attempt of one call sends (headers are copied per attempt). */
+export interface PreparedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer | undefined;
+}
+
+/** Builds headers and the JSON body once per call. */
+export function prepareRequest(
+  method: string,
+  path: string,
+  origin: string,
+  defaultHeaders: Readonly<Record<string, string>>,
+  options: ServiceRequestOptions<unknown>,
+): PreparedRequest {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    ...defaultHeaders,
+    ...lowerCaseKeys(options.headers),
+  };
+  let body: Buffer | undefined;
+  if (options.body !== undefined) {
+    body = Buffer.from(JSON.stringify(options.body));
+    headers['content-type'] ??= 'application/json';
+  }
+  if (options.requestId !== undefined) headers['x-request-id'] = options.requestId;
+  // Set, never append: a second traceparent value breaks the trace.
+  delete headers.traceparent;
+  delete headers.tracestate;
+  return { method, path, url: origin + path, headers, body };
+}
+
+/** Limits of an attempt. */
+export interface AttemptSettings {
+  readonly maxResponseBytes: number;
+  readonly signRequest: SignRequestHook | undefined;
+}
+
+/** Sends one physical attempt and turns its response into data or a typed error. */
+export async function sendAttempt<T>(
+  pool: Pool,
+  call: CallState,
+  request: PreparedRequest,
+  schema: ResponseSchema<T> | undefined,
+  signal: AbortSignal,
+  settings: AttemptSettings,
+): Promise<ServiceResponse<T>> {
+  call.attempts++;
+  const started = performance.now();
+  let status = 0;
+  try {
+    const headers: Record<string, string> = { ...request.headers };
+    propagation.inject(context.active(), headers);
+    if (settings.signRequest !== undefined) {
+      const signed = await settings.signRequest({
+        method: request.method,
+        url: request.url,
+        headers: { ...headers },
+        body: request.body,
+      });
+      Object.assign(headers, lowerCaseKeys(signed));
+    }
+    const response = await pool
+      .request({ path: request.path, method: request.method, headers, body: request.body, signal })
+      .catch((error: unknown) => {
+        throw signal.aborted ? signal.reason : networkError(call, error, 0);
+      });
+    status = response.statusCode;
+    const { bytes, tooLarge } = await readLimited(response.body, settings.maxResponseBytes).catch(
+      (error: unknown) => {
+        throw signal.aborted ? signal.reason : networkError(call, error, status);
+      },
+    );
+    const fields = { service: call.service, method: call.method, route: call.route, status };
+    if (status < 200 || status >= 300) {
+      const retryAfter = response.headers['retry-after'];
+      throw new ServiceError('http_status', `expected a 2xx status, got ${status}`, {
+        ...fields,
+        bodyExcerpt: excerpt(bytes),
+        retryAfterMs:
+          status === 429 || status === 503 ? parseRetryAfter(retryAfter, Date.now()) : undefined,
+      });
+    }
+    if (tooLarge) {
+      throw new ServiceError(
+        'invalid_response',
+        `expected a body of at most ${settings.maxResponseBytes} bytes, got more`,
+        { ...fields, bodyExcerpt: excerpt(bytes) },
+      );
+    }
+    let data: unknown;
+    if (bytes.length > 0 && request.method !== 'HEAD') {
+      try {
+        data = JSON.parse(bytes.toString('utf8'));
+      } catch (cause) {
+        throw new ServiceError('invalid_response', 'expected a JSON body, got malformed JSON', {
+          ...fields,
+          bodyExcerpt: excerpt(bytes),
+          cause,
+        });
+      }
+    }
+    if (schema !== undefined) {
+      const result = schema.safeParse(data);
+      if (!result.success) {
+        const { issues } = result.error;
+        throw new ServiceError(
+          'invalid_response',
+          `expected a body matching the schema, got ${issues.length} issue(s)`,
+          { ...fields, issues, bodyExcerpt: excerpt(bytes) },
+        );
+      }
+      data = result.data;
+    }
+    publishAttempt(call, status, performance.now() - started, 'success');
+    return { status, headers: response.headers, data: data as T };
+  } catch (error) {
+    publishAttempt(call, status, performance.now() - started, outcomeOf(error));
+    throw error;
+  }
+}
+
+function networkError(call: CallState, cause: unknown, status: number): ServiceError {
+  const code = (cause as { code?: unknown } | null)?.code;
+  const reason = typeof code === 'string' ? code : ((cause as Error)?.name ?? 'error');
+  return new ServiceError('network', `request failed (${reason})`, {
+    service: call.service,
+    method: call.method,
+    route: call.route,
+    status,
+    cause,
+  });
+}
+
+function excerpt(bytes: Buffer): string {
+  return bytes
+    .subarray(0, BODY_EXCERPT_CHARS * 4)
+    .toString('utf8')
+    .slice(0, BODY_EXCERPT_CHARS);
+}
+
+function outcomeOf(error: unknown): ServiceRequestOutcome {
+  if (!isPortcullisError(error)) return 'network';
+  switch (error.code) {
+    case 'timeout':
+    case 'http_status':
+    case 'invalid_response':
+    case 'aborted':
+    case 'circuit_open':
+    case 'bulkhead_full':
+      return error.code;
+    default:
+      return 'network';
+  }
+}
+
+/** Publishes one {@link CHANNELS.serviceRequest} event. */
+export function publishAttempt(
+  call: CallState,
+  status: number,
+  durationMs: number,
+  outcome: ServiceRequestOutcome,
+): void {
+  publish(CHANNELS.serviceRequest, () => ({
+    service: call.service,
+    method: call.method,
+    route: call.route,
+    status,
+    durationMs,
+    outcome,
+    resendCount: Math.max(0, call.attempts - 1),
+    ...(call.requestId === undefined ? {} : { requestId: call.requestId }),
+  }));
+}
+
+/** Copies headers with lower-case names. */
+export function lowerCaseKeys(
+  headers: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (headers)
+    for (const [key, value] of Object.entries(headers)) result[key.toLowerCase()] = value;
+  return result;
+}
