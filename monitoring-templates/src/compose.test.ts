@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { OUTPUTS, TEMPLATES_ROOT } from './generate';
+
+interface Service {
+  image: string;
+  command?: string[];
+  volumes?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  networks?: string[];
+}
+
+const compose = parse(readFileSync(join(TEMPLATES_ROOT, OUTPUTS.compose), 'utf8')) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+  networks: Record<string, unknown>;
+};
+
+describe('docker-compose.monitoring.yml', () => {
+  it('runs the whole monitoring stack, each service from a pinned image', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      [
+        'alertmanager',
+        'cadvisor',
+        'grafana',
+        'jaeger',
+        'node-exporter',
+        'postgres-exporter',
+        'prometheus',
+        'redis-exporter',
+      ].sort(),
+    );
+    for (const service of Object.values(compose.services)) {
+      expect(service.image).toMatch(/:v?\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it('keeps 30 days of Prometheus data on a volume and loads the generated config', () => {
+    const prometheus = compose.services.prometheus!;
+    expect(prometheus.command).toContain('--storage.tsdb.retention.time=30d');
+    expect(prometheus.volumes).toContain('./generated/prometheus:/etc/prometheus:ro');
+    expect(prometheus.volumes).toContain('prometheus-data:/prometheus');
+    expect(compose.volumes).toHaveProperty('prometheus-data');
+  });
+
+  it('provisions Grafana with the generated datasources and dashboards, and no default password', () => {
+    const grafana = compose.services.grafana!;
+    expect(grafana.volumes).toContain(
+      './generated/grafana/provisioning:/etc/grafana/provisioning:ro',
+    );
+    expect(grafana.volumes?.some((v) => v.startsWith('./generated/grafana/dashboards:'))).toBe(
+      true,
+    );
+    expect(grafana.environment?.GF_SECURITY_ADMIN_PASSWORD).toMatch(
+      /^\$\{GRAFANA_ADMIN_PASSWORD:\?/,
+    );
+  });
+
+  it('mounts only files the generator writes', () => {
+    for (const service of Object.values(compose.services)) {
+      for (const volume of service.volumes ?? []) {
+        if (!volume.startsWith('./')) continue;
+        const path = volume.split(':')[0]!;
+        expect(() => readFileSync(join(TEMPLATES_ROOT, path, '.'), 'utf8')).toThrow(/EISDIR/);
+      }
+    }
+  });
+
+  it('publishes ports on loopback only and joins every service to one network', () => {
+    for (const service of Object.values(compose.services)) {
+      for (const port of service.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+      expect(service.networks).toEqual(Object.keys(compose.networks));
+    }
+  });
+});

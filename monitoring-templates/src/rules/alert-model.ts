@@ -1,0 +1,83 @@
+/**
+ * The shape of an alert as the templates define it: the rule Prometheus
+ * loads, plus the `promtool test rules` cases that prove it fires and stays
+ * quiet.
+ */
+import type { Severity } from '../alertmanager';
+import { runbookUrl } from '../settings';
+
+/** One input series of a promtool unit test (`values` in promtool's expanding notation). */
+export interface TestSeries {
+  readonly series: string;
+  readonly values: string;
+}
+
+/** The promtool cases of one alert. */
+export interface AlertTests {
+  /** When to evaluate, e.g. `30m`. */
+  readonly evalTime: string;
+  /** Sample spacing of the input series. @default '1m' */
+  readonly interval?: string;
+  /** Input under which the alert fires. */
+  readonly firing: readonly TestSeries[];
+  /** Labels the firing alert gets from its expression (besides severity and family). */
+  readonly firingLabels: Readonly<Record<string, string>>;
+  /** Input close to the firing case under which the alert stays quiet. */
+  readonly quiet: readonly TestSeries[];
+}
+
+/** One alert and its tests. */
+export interface AlertDefinition {
+  readonly alert: string;
+  readonly severity: Severity;
+  /** Alerts of one family inhibit each other: critical silences warning. */
+  readonly family: string;
+  readonly expr: string;
+  readonly for: string;
+  /** One line; may use `{{ $labels.x }}` for labels the expression keeps. */
+  readonly summary: string;
+  /** What it means and the threshold; may use `{{ $labels.x }}`. */
+  readonly description: string;
+  readonly tests: AlertTests;
+}
+
+/** An alerting rule as written to the Prometheus rule file. */
+export interface AlertingRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+}
+
+/** The Prometheus rule of `definition`. */
+export function toAlertingRule(definition: AlertDefinition): AlertingRule {
+  return {
+    alert: definition.alert,
+    expr: definition.expr,
+    for: definition.for,
+    labels: { severity: definition.severity, family: definition.family },
+    annotations: {
+      summary: definition.summary,
+      description: definition.description,
+      runbook_url: runbookUrl(definition.alert),
+    },
+  };
+}
+
+/**
+ * Renders the `{{ $labels.x }}` placeholders of an annotation the way
+ * Prometheus does, so unit tests can expect exact annotations.
+ */
+export function renderAnnotation(template: string, labels: Readonly<Record<string, string>>) {
+  return template.replace(/\{\{\s*\$labels\.([a-zA-Z_]\w*)\s*\}\}/g, (_, name: string) => {
+    const value = labels[name];
+    if (value === undefined) {
+      throw new Error(`Annotation uses $labels.${name}, which the alert does not carry`);
+    }
+    return value;
+  });
+}
+
+/** Formats a ratio as a percentage for descriptions (`0.05` → `5%`). */
+export const percent = (ratio: number) => `${Number((ratio * 100).toFixed(2))}%`;
