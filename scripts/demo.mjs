@@ -10,5 +10,11 @@ try {
   log(error.message);
   process.exit(1);
 }
-const status = runPnpm(['--silent', '--filter', '@portcullis/example-gateway', 'demo', ...process.argv.slice(2)]);
+const status = runPnpm([
+  '--silent',
+  '--filter',
+  '@portcullis/example-gateway',
+  'demo',
+  ...process.argv.slice(2),
+]);
 process.exit(status);

@@ -64,7 +64,12 @@ runVitestSuite('unit-and-integration', extraArgs);
 // Whole-system proofs run after, on their own, so they do not compete with
 // the unit suite for the cores (see reliability/vitest.config.ts).
 if (extraArgs.length === 0 && process.env.PORTCULLIS_SKIP_RELIABILITY !== '1') {
-  runVitestSuite('reliability', ['--config', 'reliability/vitest.config.ts', '--root', 'reliability']);
+  runVitestSuite('reliability', [
+    '--config',
+    'reliability/vitest.config.ts',
+    '--root',
+    'reliability',
+  ]);
 }
 
 // Processes a crashed test may have left behind.
