@@ -52,3 +52,25 @@ export {
   splitCaption,
   splitText,
 } from './outbound/split';
+// Receiving updates: pipeline (dedup, per-chat order, deadlines), polling
+export type { ChatSequencer } from './updates/chat-sequencer';
+export { createChatSequencer } from './updates/chat-sequencer';
+export type {
+  ClaimResult,
+  DedupStore,
+  DedupStoreOptions,
+  MemoryDedupStoreOptions,
+  RedisDedupStoreOptions,
+} from './updates/dedup';
+export { createMemoryDedupStore, createRedisDedupStore } from './updates/dedup';
+export type { Poller, PollerOptions, StopOptions } from './updates/polling';
+export { createPoller } from './updates/polling';
+export type {
+  UpdateHandler,
+  UpdateOutcome,
+  UpdatePipeline,
+  UpdatePipelineOptions,
+} from './updates/update-pipeline';
+export { createUpdatePipeline } from './updates/update-pipeline';
+export type { UpdateType } from './updates/update-type';
+export { isUpdate, updateTypeOf } from './updates/update-type';

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createTestClock } from '../testing/test-clock';
+import { createMemoryDedupStore } from './dedup';
+
+describe('memory dedup store', () => {
+  it('claims an id once, reports busy during the lease and done after completion', async () => {
+    const store = createMemoryDedupStore();
+    expect(await store.claim(7)).toBe('claimed');
+    expect(await store.claim(7)).toBe('busy');
+    await store.complete(7);
+    expect(await store.claim(7)).toBe('done');
+  });
+
+  it('makes a crashed worker’s claim claimable again after the lease', async () => {
+    const clock = createTestClock();
+    const store = createMemoryDedupStore({ clock, leaseMs: 1000 });
+    await store.claim(1);
+    clock.advance(999);
+    expect(await store.claim(1)).toBe('busy');
+    clock.advance(2);
+    expect(await store.claim(1)).toBe('claimed');
+  });
+
+  it('remembers handled ids for 24 h, not by a high-water mark, then forgets them', async () => {
+    const clock = createTestClock();
+    const store = createMemoryDedupStore({ clock });
+    for (const id of [500, 3, 90_000_000]) {
+      await store.claim(id);
+      await store.complete(id);
+    }
+    expect(await store.claim(4)).toBe('claimed');
+    clock.advance(86_399_000);
+    expect(await store.claim(3)).toBe('done');
+    clock.advance(2000);
+    expect(await store.claim(3)).toBe('claimed');
+    expect(store.size).toBe(1);
+  });
+
+  it('release gives the claim back', async () => {
+    const store = createMemoryDedupStore();
+    await store.claim(1);
+    await store.release(1);
+    expect(await store.claim(1)).toBe('claimed');
+  });
+
+  it('refuses a TTL under 24 h', () => {
+    expect(() => createMemoryDedupStore({ ttlSeconds: 3600 })).toThrow(
+      'Expected `ttlSeconds` to be an integer >= 86400, got 3600',
+    );
+  });
+});

@@ -1,0 +1,145 @@
+import { performance } from 'node:perf_hooks';
+import { CHANNELS, invalidOption, publish } from '@portcullis/core';
+import { type Clock, systemClock } from '../clock';
+import type { RedisCallLike } from '../durable/redis-streams-like';
+
+/** Result of claiming an update id. */
+export type ClaimResult =
+  /** This worker owns the update now; handle it, then `complete()` or `release()`. */
+  | 'claimed'
+  /** Already handled (by anyone): drop it. */
+  | 'done'
+  /** Another worker is handling it right now: do not acknowledge, it may still fail. */
+  | 'busy';
+
+/**
+ * An atomic claim per `update_id`, shared by every replica. Not a high-water
+ * mark: ids go random after a week of silence and webhooks arrive out of
+ * order. A claim is a lease (`leaseMs`) so a crashed worker's update becomes
+ * claimable again; completion keeps the id for `ttlSeconds` (>= 24 h).
+ */
+export interface DedupStore {
+  claim(updateId: number): Promise<ClaimResult>;
+  /** Marks a claimed update handled for `ttlSeconds`. */
+  complete(updateId: number): Promise<void>;
+  /** Gives a claimed update back (its handling did not happen). */
+  release(updateId: number): Promise<void>;
+}
+
+/** Options shared by the dedup stores. */
+export interface DedupStoreOptions {
+  /** How long a handled id is remembered; at least 86400 (Telegram keeps updates 24 h). @default 86400 */
+  readonly ttlSeconds?: number;
+  /** How long a claim lasts without completion (set above your handler timeout). @default 60000 */
+  readonly leaseMs?: number;
+}
+
+function resolve(options: DedupStoreOptions): { ttlSeconds: number; leaseMs: number } {
+  const ttlSeconds = options.ttlSeconds ?? 86_400;
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 86_400)
+    throw invalidOption('ttlSeconds', 'an integer >= 86400', ttlSeconds);
+  const leaseMs = options.leaseMs ?? 60_000;
+  if (!Number.isInteger(leaseMs) || leaseMs <= 0)
+    throw invalidOption('leaseMs', 'a positive integer', leaseMs);
+  return { ttlSeconds, leaseMs };
+}
+
+/** Options of {@link createMemoryDedupStore}. */
+export interface MemoryDedupStoreOptions extends DedupStoreOptions {
+  /** Time source. @default the real clock */
+  readonly clock?: Clock;
+}
+
+/** A dedup store for one process (the embedded default). Expired ids are swept as new ones arrive. */
+export function createMemoryDedupStore(
+  options: MemoryDedupStoreOptions = {},
+): DedupStore & { readonly size: number } {
+  const { ttlSeconds, leaseMs } = resolve(options);
+  const clock = options.clock ?? systemClock;
+  // Insertion-ordered; entries are re-inserted on completion so expiry order holds for sweeping.
+  const entries = new Map<number, { done: boolean; expiresAt: number }>();
+  const sweep = (now: number) => {
+    for (const [id, entry] of entries) {
+      if (entry.expiresAt > now) {
+        if (entry.done) break;
+        continue;
+      }
+      entries.delete(id);
+    }
+  };
+  return {
+    async claim(updateId) {
+      const now = clock.now();
+      sweep(now);
+      const entry = entries.get(updateId);
+      if (entry && entry.expiresAt > now) return entry.done ? 'done' : 'busy';
+      entries.delete(updateId);
+      entries.set(updateId, { done: false, expiresAt: now + leaseMs });
+      return 'claimed';
+    },
+    async complete(updateId) {
+      entries.delete(updateId);
+      entries.set(updateId, { done: true, expiresAt: clock.now() + ttlSeconds * 1000 });
+    },
+    async release(updateId) {
+      if (entries.get(updateId)?.done === false) entries.delete(updateId);
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
+
+/** Options of {@link createRedisDedupStore}. */
+export interface RedisDedupStoreOptions extends DedupStoreOptions {
+  /** An ioredis `Redis` or `Cluster` (anything with `call()`). */
+  readonly redis: RedisCallLike;
+  /** Key prefix; the key is `<prefix>:<update_id>`. @default 'portcullis:dedup' */
+  readonly prefix?: string;
+}
+
+/**
+ * A dedup store shared by replicas: `SET key p NX PX leaseMs` claims,
+ * `SET key d EX ttlSeconds` completes.
+ */
+export function createRedisDedupStore(options: RedisDedupStoreOptions): DedupStore {
+  const { ttlSeconds, leaseMs } = resolve(options);
+  const { redis } = options;
+  const prefix = options.prefix ?? 'portcullis:dedup';
+  const timed = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      const result = await run();
+      publish(CHANNELS.redisCommand, () => ({
+        operation,
+        durationMs: performance.now() - started,
+        ok: true,
+      }));
+      return result;
+    } catch (error) {
+      publish(CHANNELS.redisCommand, () => ({
+        operation,
+        durationMs: performance.now() - started,
+        ok: false,
+        errorCode: 'storage_unavailable',
+      }));
+      throw error;
+    }
+  };
+  return {
+    claim: (updateId) =>
+      timed('dedup_claim', async () => {
+        const key = `${prefix}:${updateId}`;
+        if ((await redis.call('SET', key, 'p', 'PX', leaseMs, 'NX')) === 'OK') return 'claimed';
+        return (await redis.call('GET', key)) === 'd' ? 'done' : 'busy';
+      }),
+    complete: (updateId) =>
+      timed('dedup_complete', async () => {
+        await redis.call('SET', `${prefix}:${updateId}`, 'd', 'EX', ttlSeconds);
+      }),
+    release: (updateId) =>
+      timed('dedup_release', async () => {
+        await redis.call('DEL', `${prefix}:${updateId}`);
+      }),
+  };
+}

@@ -1,0 +1,144 @@
+import { performance } from 'node:perf_hooks';
+import type { Update } from '@grammyjs/types';
+import {
+  CHANNELS,
+  invalidOption,
+  isPortcullisError,
+  PortcullisError,
+  publish,
+} from '@portcullis/core';
+import { type Clock, systemClock } from '../clock';
+import { orderingKeyOf } from '../durable/update-shard';
+import { createChatSequencer } from './chat-sequencer';
+import type { DedupStore } from './dedup';
+import { updateTypeOf } from './update-type';
+
+/** Handles one update; `signal` aborts when the handler deadline passes. */
+export type UpdateHandler = (update: Update, signal: AbortSignal) => Promise<void>;
+
+/** What became of an update given to the pipeline. */
+export type UpdateOutcome =
+  /** The handler finished. */
+  | 'handled'
+  /** The handler threw; the update counts as handled (no redelivery loop for poison updates). */
+  | 'failed'
+  /** The handler passed its deadline and was cut; its chat moves on. */
+  | 'timeout'
+  /** Already handled before: dropped. */
+  | 'duplicate'
+  /** Another worker holds the claim: not handled here, do not acknowledge. */
+  | 'busy';
+
+/** Options of {@link createUpdatePipeline}. */
+export interface UpdatePipelineOptions {
+  readonly handler: UpdateHandler;
+  /** Shared dedup; without it, nothing is deduplicated. */
+  readonly dedup?: DedupStore;
+  /** Chats handled at once. @default 100 */
+  readonly concurrency?: number;
+  /** A handler running longer is cut (its `signal` aborts) so its chat moves on. @default 30000 */
+  readonly handlerTimeoutMs?: number;
+  /** Time source for handler deadlines. @default the real clock */
+  readonly clock?: Clock;
+}
+
+/** Dedup, per-chat ordering and handler deadlines around a handler. */
+export interface UpdatePipeline {
+  /** Resolves when the update is handled, dropped or found busy; never rejects for handler errors. */
+  process(update: Update, source: 'webhook' | 'polling' | 'queue'): Promise<UpdateOutcome>;
+  /** Updates accepted and not yet settled. */
+  readonly inFlight: number;
+  /** Chat lanes alive (for leak checks). */
+  readonly lanes: number;
+}
+
+/**
+ * Creates the update pipeline every update source feeds.
+ *
+ * @example
+ * ```ts
+ * const pipeline = createUpdatePipeline({ handler: (u) => bot.handleUpdate(u), dedup: createMemoryDedupStore() });
+ * ```
+ */
+export function createUpdatePipeline(options: UpdatePipelineOptions): UpdatePipeline {
+  const { handler, dedup } = options;
+  const clock = options.clock ?? systemClock;
+  const timeoutMs = options.handlerTimeoutMs ?? 30_000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw invalidOption('handlerTimeoutMs', 'a positive integer', timeoutMs);
+  const sequencer = createChatSequencer(options.concurrency ?? 100);
+  let inFlight = 0;
+
+  function runWithDeadline(update: Update): Promise<'handled' | 'failed' | 'timeout'> {
+    const controller = new AbortController();
+    return new Promise<'handled' | 'failed' | 'timeout'>((resolve) => {
+      const timer = clock.setTimeout(() => {
+        controller.abort(
+          new PortcullisError(
+            'handler_timeout',
+            `Update handler passed its deadline of ${timeoutMs} ms`,
+          ),
+        );
+        resolve('timeout');
+      }, timeoutMs);
+      let result: Promise<void>;
+      try {
+        result = handler(update, controller.signal);
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      result.then(
+        () => {
+          clock.clearTimeout(timer);
+          resolve('handled');
+        },
+        (error: unknown) => {
+          clock.clearTimeout(timer);
+          publish(CHANNELS.error, () => ({
+            code: isPortcullisError(error) ? error.code : 'internal',
+            where: 'update',
+          }));
+          resolve('failed');
+        },
+      );
+    });
+  }
+
+  return {
+    async process(update, source) {
+      const updateId = update.update_id;
+      const updateType = updateTypeOf(update);
+      publish(CHANNELS.updateReceived, () => ({ updateId, updateType, source }));
+      inFlight++;
+      try {
+        if (dedup) {
+          const claim = await dedup.claim(updateId);
+          if (claim !== 'claimed') {
+            if (claim === 'done')
+              publish(CHANNELS.updateDuplicate, () => ({ updateId, updateType }));
+            return claim === 'done' ? 'duplicate' : 'busy';
+          }
+        }
+        const started = performance.now();
+        const outcome = await sequencer.run(orderingKeyOf(update), () => runWithDeadline(update));
+        if (dedup) await dedup.complete(updateId);
+        publish(CHANNELS.updateHandled, () => ({
+          updateId,
+          updateType,
+          outcome,
+          durationMs: performance.now() - started,
+          ...(outcome === 'timeout' ? { errorCode: 'handler_timeout' } : {}),
+        }));
+        return outcome;
+      } finally {
+        inFlight--;
+      }
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    get lanes() {
+      return sequencer.lanes;
+    },
+  };
+}
