@@ -1,0 +1,158 @@
+/**
+ * End to end: a real Prometheus on 127.0.0.1 scrapes a node:http target that
+ * serves `@portcullis/metrics` while the demo scenario publishes events on
+ * core's channels. Afterwards every dashboard query returns data over the
+ * HTTP API, and every committed rule evaluates without error.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { instrument, metricsHandler } from '@portcullis/metrics';
+import {
+  freePort,
+  requireBinary,
+  serviceDir,
+  spawnService,
+  stopProcess,
+} from '@portcullis/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { OUTPUTS, TEMPLATES_ROOT } from './generate';
+import { dashboardQueries } from './grafana/builder';
+import { dashboards } from './grafana/dashboards';
+import { prometheusConfig } from './prometheus-config';
+import { substituteGrafanaVariables } from './promql';
+import { buildRuleSet } from './rules/rule-files';
+import { portcullisSchema } from './settings';
+import { churnMemory, publishRound } from './test-support/scenario';
+
+const schema = portcullisSchema();
+const rules = buildRuleSet(schema);
+const queries = dashboards(schema, rules.recorded).flatMap((board) =>
+  dashboardQueries(board).map(({ panel, expr }) => ({
+    panel: `${board.uid} / ${panel}`,
+    expr: substituteGrafanaVariables(expr, { job: '.*', service: '.*' }),
+  })),
+);
+const recordedNames = rules.recording.groups.flatMap((group) => group.rules.map((r) => r.record));
+
+interface QueryResponse {
+  status: string;
+  data: { result: unknown[] };
+}
+
+let target: Server;
+let prometheus: ChildProcess;
+let api: string;
+let unsubscribe: () => void;
+let scenario: NodeJS.Timeout;
+
+async function query(expr: string): Promise<unknown[]> {
+  const response = await fetch(`${api}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = (await response.json()) as QueryResponse;
+  if (body.status !== 'success') throw new Error(`query failed: ${expr}`);
+  return body.data.result;
+}
+
+/** Polls until every expression returns data or the deadline passes; returns the empty ones. */
+async function waitForData(exprs: readonly string[], deadline: number): Promise<string[]> {
+  let empty = [...exprs];
+  while (empty.length > 0 && Date.now() < deadline) {
+    const results = await Promise.all(
+      empty.map(async (expr) => [expr, await query(expr)] as const),
+    );
+    empty = results.filter(([, result]) => result.length === 0).map(([expr]) => expr);
+    if (empty.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return empty;
+}
+
+beforeAll(async () => {
+  const binary = requireBinary('prometheus');
+  const instrumentation = instrument({ breakers: ['users'] });
+  unsubscribe = instrumentation.unsubscribe;
+  target = createServer(metricsHandler(instrumentation.metrics.registry));
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+  const targetPort = (target.address() as AddressInfo).port;
+
+  let round = 0;
+  publishRound(round++);
+  scenario = setInterval(() => {
+    publishRound(round++);
+    churnMemory();
+  }, 100);
+
+  const dir = serviceDir('prometheus');
+  const config = prometheusConfig({
+    gatewayTargets: [`127.0.0.1:${targetPort}`],
+    scrapeInterval: '1s',
+    evaluationInterval: '1s',
+    stack: false,
+    ruleFiles: [
+      join(TEMPLATES_ROOT, OUTPUTS.recordingRules),
+      join(TEMPLATES_ROOT, OUTPUTS.alertRules),
+    ],
+  });
+  writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
+  const port = await freePort();
+  api = `http://127.0.0.1:${port}`;
+  prometheus = spawnService(binary, [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ]);
+  let log = '';
+  prometheus.stderr?.on('data', (chunk) => {
+    log += String(chunk);
+  });
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const ready = await fetch(`${api}/-/ready`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline || prometheus.exitCode !== null) {
+      throw new Error(`Prometheus did not become ready on ${api}:\n${log.slice(-2000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}, 30_000);
+
+afterAll(async () => {
+  clearInterval(scenario);
+  unsubscribe?.();
+  if (prometheus !== undefined) await stopProcess(prometheus);
+  await new Promise((resolve) => target?.close(resolve));
+});
+
+describe('a real Prometheus scraping a gateway that runs the demo scenario', () => {
+  it('scrapes the target successfully', async () => {
+    const empty = await waitForData(['up{job="portcullis-gateway"} == 1'], Date.now() + 10_000);
+    expect(empty).toEqual([]);
+  }, 15_000);
+
+  it(`returns data for every dashboard query (${queries.length} queries)`, async () => {
+    const empty = await waitForData(
+      queries.map((q) => q.expr),
+      Date.now() + 20_000,
+    );
+    const missing = queries.filter((q) => empty.includes(q.expr)).map((q) => q.panel);
+    expect(missing).toEqual([]);
+  }, 30_000);
+
+  it('evaluates every recording rule into data, and every rule without error', async () => {
+    const empty = await waitForData(recordedNames, Date.now() + 10_000);
+    expect(empty).toEqual([]);
+    const response = await fetch(`${api}/api/v1/rules`);
+    const body = (await response.json()) as {
+      data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
+    };
+    const evaluated = body.data.groups.flatMap((group) => group.rules);
+    expect(evaluated.length).toBe(recordedNames.length + rules.definitions.length);
+    expect(evaluated.filter((rule) => rule.health !== 'ok')).toEqual([]);
+  }, 15_000);
+});
