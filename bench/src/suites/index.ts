@@ -1,5 +1,16 @@
 import type { BenchSuite } from '../harness';
+import { breakerHalfFailing, breakerSuccess } from './breaker.bench';
 import { instrumentationPublish } from './instrumentation-publish.bench';
+import { ratelimitSuites } from './ratelimit.bench';
+import { serviceClientSuite } from './service-client.bench';
+import { signing } from './signing.bench';
 
 /** Every suite `pnpm bench` runs, in order. */
-export const suites: BenchSuite[] = [instrumentationPublish];
+export const suites: BenchSuite[] = [
+  instrumentationPublish,
+  breakerSuccess,
+  breakerHalfFailing,
+  serviceClientSuite,
+  signing,
+  ...ratelimitSuites,
+];
