@@ -6,7 +6,7 @@ import { run } from './test-support/run';
 
 const CONFIG = join(TEMPLATES_ROOT, OUTPUTS.alertmanager);
 
-describe('Alertmanager configuration', () => {
+describe('Alertmanager configuration', { timeout: 20_000 }, () => {
   it('passes amtool check-config, with one inhibition rule', async () => {
     const result = await run('amtool', ['check-config', CONFIG]);
     expect(result.code).toBe(0);

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateAll, OUTPUTS, TEMPLATES_ROOT } from '../generate';
+import { stringify } from 'yaml';
+import { TEMPLATES_ROOT } from '../generate';
 import { portcullisSchema } from '../settings';
 import { run } from '../test-support/run';
 import { buildRuleSet, RULE_FILES } from './rule-files';
@@ -98,7 +99,7 @@ describe('alert rules', () => {
   });
 });
 
-describe('promtool', () => {
+describe('promtool', { timeout: 30_000 }, () => {
   const scratch = mkdtempSync(join(tmpdir(), 'portcullis-promtool-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -125,13 +126,20 @@ describe('promtool', () => {
   });
 
   it('fails a unit test when an alert would not fire (the harness can fail)', async () => {
-    const file = generateAll().get(OUTPUTS.ruleTests)!;
-    const broken = file
-      .replace('0+12x30', '0+0x30') // CriticalErrorRate's firing input
-      .replaceAll('../rules/', `${PROMETHEUS_DIR}/rules/`);
-    expect(broken).not.toBe(file);
+    const file = rules.unitTests as {
+      rule_files: string[];
+      tests: { name: string; input_series: unknown }[];
+    };
+    const fires = file.tests.find((test) => test.name === 'CriticalErrorRate fires')!;
+    const quiet = file.tests.find((test) => test.name === 'CriticalErrorRate stays quiet')!;
+    // The quiet input, where the firing case expects an alert.
+    const broken = {
+      ...file,
+      rule_files: file.rule_files.map((path) => join(PROMETHEUS_DIR, 'tests', path)),
+      tests: [{ ...fires, input_series: quiet.input_series }],
+    };
     const path = join(scratch, 'broken.test.yml');
-    writeFileSync(path, broken);
+    writeFileSync(path, stringify(broken));
     const result = await run('promtool', ['test', 'rules', path], scratch);
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).toContain('alertname: CriticalErrorRate');
