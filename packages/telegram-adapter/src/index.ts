@@ -74,3 +74,13 @@ export type {
 export { createUpdatePipeline } from './updates/update-pipeline';
 export type { UpdateType } from './updates/update-type';
 export { isUpdate, updateTypeOf } from './updates/update-type';
+export type {
+  FastifyReplyLike,
+  FastifyRequestLike,
+  NodeWebhookHandler,
+  WebhookAnswer,
+  WebhookOptions,
+  WebhookProcessor,
+  WebhookTarget,
+} from './updates/webhook';
+export { createWebhookHandler, createWebhookProcessor, fastifyWebhook } from './updates/webhook';

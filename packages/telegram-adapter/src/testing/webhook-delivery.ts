@@ -14,6 +14,8 @@ export interface WebhookInfoState {
   lastErrorMessage: string | undefined;
   /** Delivery attempts made, successful or not. */
   attempts: number;
+  /** Updates the webhook acknowledged with 2xx. */
+  delivered: Update[];
   /** Updates given up on after every retry failed (Telegram drops them too). */
   dropped: Update[];
 }
@@ -32,6 +34,7 @@ export class WebhookDelivery {
     lastErrorDate: undefined,
     lastErrorMessage: undefined,
     attempts: 0,
+    delivered: [],
     dropped: [],
   };
   readonly #queue: UpdateQueue;
@@ -122,7 +125,10 @@ export class WebhookDelivery {
         if (this.#closed || !this.info.url) return;
         this.info.attempts++;
         const error = await this.#post(update);
-        if (error === undefined) return;
+        if (error === undefined) {
+          this.info.delivered.push(update);
+          return;
+        }
         this.info.lastErrorDate = Math.floor(Date.now() / 1000);
         this.info.lastErrorMessage = error;
       }
