@@ -38,6 +38,11 @@ export interface RedisEngineOptions {
 }
 
 const OPS: Record<EngineOperation, string> = { consume: 'c', peek: 'p', refund: 'r' };
+const OPERATION_LABELS: Record<EngineOperation, string> = {
+  consume: 'ratelimit_consume',
+  peek: 'ratelimit_peek',
+  refund: 'ratelimit_refund',
+};
 
 function policyArgs(policy: Policy): string[] {
   return [
@@ -50,28 +55,6 @@ function policyArgs(policy: Policy): string[] {
     String(policy.windows.length),
     ...policy.windows.flatMap((w) => [String(w.limit), String(w.windowMs)]),
   ];
-}
-
-function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(
-          new PortcullisError('timeout', `Redis rate-limit command did not answer within ${ms} ms`),
-        ),
-      ms,
-    );
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 function storeError(error: unknown): PortcullisError {
@@ -111,42 +94,63 @@ export function createRedisEngine(options: RedisEngineOptions): RateLimitEngine 
     return [`${base}l`, `${base}b`, `${base}m`];
   }
 
-  async function run(args: Array<string | number>): Promise<unknown> {
-    try {
-      return await redis.evalsha(DECIDE_SCRIPT_SHA, 3, ...args);
-    } catch (error) {
-      // The script cache is per node and empties on restart, failover and SCRIPT FLUSH.
-      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
-        return redis.eval(DECIDE_SCRIPT, 3, ...args);
-      }
-      throw error;
-    }
-  }
-
-  async function instrumented<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * EVALSHA with one timer; NOSCRIPT (the script cache is per node and empties
+   * on restart, failover and SCRIPT FLUSH) is answered with EVAL, which also
+   * caches the script again.
+   */
+  function call<T>(
+    operation: string,
+    send: () => Promise<T>,
+    retry?: () => Promise<T>,
+  ): Promise<T> {
     const timed = hasSubscribers(CHANNELS.redisCommand);
     const started = timed ? performance.now() : 0;
-    try {
-      const value = await timeout(work(), commandTimeoutMs);
-      if (timed)
-        publish(CHANNELS.redisCommand, {
-          operation,
-          durationMs: performance.now() - started,
-          ok: true,
-        });
-      return value;
-    } catch (error) {
-      const wrapped = storeError(error);
-      if (timed) {
-        publish(CHANNELS.redisCommand, {
-          operation,
-          durationMs: performance.now() - started,
-          ok: false,
-          errorCode: wrapped.code,
-        });
-      }
-      throw wrapped;
-    }
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const wrapped = storeError(error);
+        if (timed) {
+          publish(CHANNELS.redisCommand, {
+            operation,
+            durationMs: performance.now() - started,
+            ok: false,
+            errorCode: wrapped.code,
+          });
+        }
+        reject(wrapped);
+      };
+      const succeed = (value: T) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (timed)
+          publish(CHANNELS.redisCommand, {
+            operation,
+            durationMs: performance.now() - started,
+            ok: true,
+          });
+        resolve(value);
+      };
+      const timer = setTimeout(
+        () =>
+          fail(
+            new PortcullisError(
+              'timeout',
+              `Redis rate-limit command did not answer within ${commandTimeoutMs} ms`,
+            ),
+          ),
+        commandTimeoutMs,
+      );
+      send().then(succeed, (error: unknown) => {
+        if (retry !== undefined && error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+          retry().then(succeed, fail);
+        } else fail(error);
+      });
+    });
   }
 
   return {
@@ -158,8 +162,20 @@ export function createRedisEngine(options: RedisEngineOptions): RateLimitEngine 
         argsCache.set(policy, tail);
       }
       const now = clock === undefined ? -1 : Math.floor(clock());
-      const reply = await instrumented(`ratelimit_${operation}`, () =>
-        run([...keysOf(policy, key), OPS[operation], now, cost, ...tail]),
+      const base = `${prefix}:${policy.name}:{${key}}:`;
+      const args: Array<string | number> = [
+        `${base}l`,
+        `${base}b`,
+        `${base}m`,
+        OPS[operation],
+        now,
+        cost,
+      ];
+      for (const arg of tail) args.push(arg);
+      const reply = await call(
+        OPERATION_LABELS[operation],
+        () => redis.evalsha(DECIDE_SCRIPT_SHA, 3, ...args),
+        () => redis.eval(DECIDE_SCRIPT, 3, ...args),
       );
       if (!Array.isArray(reply))
         throw storeError(new Error(`unexpected reply ${truncateForMessage(reply)}`));
@@ -177,7 +193,7 @@ export function createRedisEngine(options: RedisEngineOptions): RateLimitEngine 
       };
     },
     async reset(policy, key): Promise<void> {
-      await instrumented('ratelimit_reset', () => redis.del(...keysOf(policy, key)));
+      await call('ratelimit_reset', () => redis.del(...keysOf(policy, key)));
     },
   };
 }

@@ -117,10 +117,22 @@ else
       end
     end
   end
+  -- After trimming, the longest window's count is the ZSET's size.
+  local trimmed = op ~= 'p'
+  local card = nil
   local used = {}
-  for i = 1, n do used[i] = redis.call('ZCOUNT', log, '(' .. num(now - wins[i]), '+inf') end
+  for i = 1, n do
+    if trimmed and wins[i] == longest then
+      card = card or redis.call('ZCARD', log)
+      used[i] = card
+    else
+      used[i] = redis.call('ZCOUNT', log, '(' .. num(now - wins[i]), '+inf')
+    end
+  end
   local bused = 0
-  if burst > 0 then bused = redis.call('ZCOUNT', bk, '(' .. num(now - bw), '+inf') end
+  if burst > 0 then
+    if trimmed then bused = redis.call('ZCARD', bk) else bused = redis.call('ZCOUNT', bk, '(' .. num(now - bw), '+inf') end
+  end
   local bavail = burst - bused
   local need = 0
   if op ~= 'r' then
@@ -131,6 +143,7 @@ else
     end
   end
   local spent = 0
+  local newest, newestBurst = nil, nil
   if denied ~= -1 then
     allowed = 0
     local blist = {}
@@ -160,7 +173,8 @@ else
   elseif op == 'c' then
     local regular = cost - need
     if regular > 0 then
-      local card = redis.call('ZCARD', log)
+      card = card or redis.call('ZCARD', log)
+      newest = now
       local args = {}
       for i = 1, regular do
         args[#args + 1] = num(now)
@@ -170,12 +184,12 @@ else
       redis.call('PEXPIRE', log, longest)
     end
     if need > 0 then
-      local card = redis.call('ZCARD', bk)
       local args = {}
       for i = 1, need do
         args[#args + 1] = num(now)
-        args[#args + 1] = num(now) .. ':' .. string.format('%08d', card + i)
+        args[#args + 1] = num(now) .. ':' .. string.format('%08d', bused + i)
       end
+      newestBurst = now
       redis.call('ZADD', bk, unpack(args))
       redis.call('PEXPIRE', bk, bw)
       spent = need
@@ -183,17 +197,21 @@ else
     end
     for i = 1, n do used[i] = used[i] + cost - need end
   end
-  local newest = redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')
+  if newest == nil and card ~= 0 then
+    local top = redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')
+    if top[2] then newest = tonumber(top[2]) end
+  end
   for i = 1, n do
     remaining[i] = math.max(0, limits[i] - used[i])
     resets[i] = 0
-    if newest[2] then resets[i] = math.max(0, tonumber(newest[2]) + wins[i] - now) end
+    if newest then resets[i] = math.max(0, newest + wins[i] - now) end
     resetMs = math.max(resetMs, resets[i])
   end
-  if burst > 0 then
-    local nb = redis.call('ZRANGE', bk, -1, -1, 'WITHSCORES')
-    if nb[2] then resetMs = math.max(resetMs, tonumber(nb[2]) + bw - now) end
+  if newestBurst == nil and burst > 0 and (bused > 0 or not trimmed) then
+    local top = redis.call('ZRANGE', bk, -1, -1, 'WITHSCORES')
+    if top[2] then newestBurst = tonumber(top[2]) end
   end
+  if newestBurst then resetMs = math.max(resetMs, newestBurst + bw - now) end
   burstRemaining = bavail - spent
 end
 
