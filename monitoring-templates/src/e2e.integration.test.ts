@@ -5,7 +5,7 @@
  * HTTP API, and every committed rule evaluates without error.
  */
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -46,6 +46,7 @@ interface QueryResponse {
 let target: Server;
 let prometheus: ChildProcess;
 let api: string;
+let dir: string | undefined;
 let unsubscribe: () => void;
 let scenario: NodeJS.Timeout;
 
@@ -84,7 +85,7 @@ beforeAll(async () => {
     churnMemory();
   }, 100);
 
-  const dir = serviceDir('prometheus');
+  dir = serviceDir('prometheus');
   const config = prometheusConfig({
     gatewayTargets: [`127.0.0.1:${targetPort}`],
     scrapeInterval: '1s',
@@ -126,6 +127,7 @@ afterAll(async () => {
   clearInterval(scenario);
   unsubscribe?.();
   if (prometheus !== undefined) await stopProcess(prometheus);
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   await new Promise((resolve) => target?.close(resolve));
 });
 

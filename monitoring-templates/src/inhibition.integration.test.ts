@@ -4,6 +4,7 @@
  * nothing else.
  */
 import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   freePort,
@@ -22,6 +23,7 @@ interface AlertStatus {
 
 let alertmanager: ChildProcess;
 let api: string;
+let dir: string | undefined;
 
 async function post(alerts: Record<string, string>[]): Promise<void> {
   const startsAt = new Date().toISOString();
@@ -46,7 +48,7 @@ async function states(): Promise<Map<string, string>> {
 
 beforeAll(async () => {
   const binary = requireBinary('prometheus-alertmanager');
-  const dir = serviceDir('alertmanager');
+  dir = serviceDir('alertmanager');
   const port = await freePort();
   api = `http://127.0.0.1:${port}`;
   alertmanager = spawnService(binary, [
@@ -76,6 +78,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (alertmanager !== undefined) await stopProcess(alertmanager);
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('a real Alertmanager with the generated configuration', () => {

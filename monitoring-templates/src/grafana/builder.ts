@@ -148,6 +148,16 @@ export function buildDashboard(spec: DashboardSpec): DashboardJson {
     title: spec.title,
     description: spec.description,
     tags: ['portcullis'],
+    links: [
+      {
+        title: 'Portcullis dashboards',
+        type: 'dashboards',
+        tags: ['portcullis'],
+        asDropdown: true,
+        includeVars: true,
+        keepTime: true,
+      },
+    ],
     timezone: 'browser',
     editable: false,
     graphTooltip: 1,
