@@ -138,3 +138,24 @@ describe('createSchema', () => {
     expect(() => schema().metric('requests_total').bucket).toThrow(/histogram/);
   });
 });
+
+describe('checkPromql label values', () => {
+  it('reports a matcher value the catalog does not list', () => {
+    const problems = checkPromql('app_requests_total{outcome="failed"}', schema());
+    expect(problems.map((p) => p.message)).toEqual([
+      '`app_requests_total{outcome}` never takes the value `failed` (catalog values: success, error)',
+    ]);
+  });
+
+  it('checks each literal alternative of a regex matcher', () => {
+    expect(checkPromql('app_requests_total{outcome=~"success|error"}', schema())).toEqual([]);
+    const problems = checkPromql('app_requests_total{outcome=~"success|eror"}', schema());
+    expect(problems[0]?.message).toMatch(/value `eror`/);
+  });
+
+  it('leaves real regexes, variables and open labels alone', () => {
+    expect(checkPromql('app_requests_total{outcome=~"succ.*"}', schema())).toEqual([]);
+    expect(checkPromql('app_requests_total{outcome=~"$outcome"}', schema())).toEqual([]);
+    expect(checkPromql('app_requests_total{service="anything"}', schema())).toEqual([]);
+  });
+});

@@ -225,9 +225,36 @@ function selectorLabels(node: SyntaxNode, walk: Walk): Set<string> {
     if (!info.labels.has(label)) {
       walk.problems.push(`metric \`${name}\` has no label \`${label}\``);
     }
+    checkMatcherValues(matcher, name, label, info.values.get(label), walk);
   }
   if (matchers !== null && matchers.getChildren('QuotedLabelMatcher').length > 0) {
     walk.problems.push(`quoted label names are not used by Portcullis (in \`${name}\`)`);
   }
   return new Set(info.labels);
+}
+
+// A matcher value made only of literal alternatives: `failed` or `failed|timeout`.
+const LITERAL_ALTERNATIVES = /^[A-Za-z0-9_.:+-]+(\|[A-Za-z0-9_.:+-]+)*$/;
+
+/** Checks `=` and `=~` matcher values against the values the catalog documents. */
+function checkMatcherValues(
+  matcher: SyntaxNode,
+  metric: string,
+  label: string,
+  allowed: ReadonlySet<string> | undefined,
+  walk: Walk,
+): void {
+  if (allowed === undefined) return;
+  const op = matcher.getChild('MatchOp')?.firstChild?.name;
+  const literal = matcher.getChild('StringLiteral');
+  if (literal === null || (op !== 'EqlSingle' && op !== 'EqlRegex')) return;
+  const value = text(literal, walk).slice(1, -1);
+  if (op === 'EqlRegex' && !LITERAL_ALTERNATIVES.test(value)) return;
+  for (const candidate of op === 'EqlRegex' ? value.split('|') : [value]) {
+    if (!allowed.has(candidate)) {
+      walk.problems.push(
+        `\`${metric}{${label}}\` never takes the value \`${candidate}\` (catalog values: ${[...allowed].join(', ')})`,
+      );
+    }
+  }
 }

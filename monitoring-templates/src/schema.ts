@@ -28,6 +28,8 @@ export const TARGET_LABELS = ['job', 'instance'] as const;
 export interface SeriesInfo {
   readonly name: string;
   readonly labels: ReadonlySet<string>;
+  /** The documented values of labels whose values the catalog lists. */
+  readonly values: ReadonlyMap<string, ReadonlySet<string>>;
   /** Where the series comes from. */
   readonly source: 'catalog' | 'process' | 'prometheus' | 'recording-rule';
 }
@@ -86,19 +88,29 @@ export function createSchema(options: SchemaOptions): MetricSchema {
   const { catalog, prefix, processMetricNames } = options;
   const series = new Map<string, SeriesInfo>();
   const byName = new Map<string, CatalogMetric>();
-  const add = (name: string, labels: Iterable<string>, source: SeriesInfo['source']) => {
-    series.set(name, { name, labels: new Set([...labels, ...TARGET_LABELS]), source });
+  const add = (
+    name: string,
+    labels: Iterable<string>,
+    source: SeriesInfo['source'],
+    values: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  ) => {
+    series.set(name, { name, labels: new Set([...labels, ...TARGET_LABELS]), values, source });
   };
   for (const entry of catalog) {
     byName.set(entry.name, entry);
     const full = `${prefix}${entry.name}`;
     const labels = entry.labels.map((label) => label.name);
+    const values = new Map(
+      entry.labels.flatMap((label) =>
+        label.values === undefined ? [] : [[label.name, new Set(label.values)] as const],
+      ),
+    );
     if (entry.type === 'histogram') {
-      add(`${full}_bucket`, [...labels, 'le'], 'catalog');
-      add(`${full}_sum`, labels, 'catalog');
-      add(`${full}_count`, labels, 'catalog');
+      add(`${full}_bucket`, [...labels, 'le'], 'catalog', values);
+      add(`${full}_sum`, labels, 'catalog', values);
+      add(`${full}_count`, labels, 'catalog', values);
     } else {
-      add(full, labels, 'catalog');
+      add(full, labels, 'catalog', values);
     }
   }
   const process = new Set(processMetricNames);
