@@ -95,8 +95,11 @@ class _Parser:
             text = self.s[self.i + 1:end]
             if not _BASE64.match(text):
                 raise SFError("non-canonical base64")
+            raw = base64.b64decode(text)
+            if base64.b64encode(raw).decode("ascii") != text:
+                raise SFError("non-canonical base64")  # non-zero pad bits: one value, one spelling
             self.i = end + 1
-            return ("bytes", base64.b64decode(text))
+            return ("bytes", raw)
         if c == "?":
             v = self.s[self.i + 1:self.i + 2]
             if v not in ("0", "1"):

@@ -165,6 +165,19 @@ const NEGATIVE: Case[] = [
     },
   },
   {
+    name: 'signature-pad-bits',
+    description:
+      'The last base64 character changed only in its pad bits: same bytes, non-canonical spelling.',
+    expect: 'malformed_signature',
+    build: () => {
+      const s = post();
+      const b64 = header(s, 'signature').slice(6, -1);
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+      const last = alphabet[alphabet.indexOf(b64.at(-2)!) + 1]!;
+      return set(s, 'signature', `sig1=:${b64.slice(0, -2)}${last}=:`);
+    },
+  },
+  {
     name: 'signature-as-string',
     description: 'The MAC sent as a string instead of a byte sequence.',
     expect: 'malformed_signature',

@@ -5,8 +5,8 @@ import {
   buildSignatureBase,
   componentValue,
   coveredComponents,
-  fieldValue,
   hasBody,
+  indexHeaders,
   isBaseSafe,
   SIGNATURE_LABEL,
   type SignableRequest,
@@ -47,8 +47,9 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  * no key, time, digest or MAC check.
  */
 export function parseSignature(request: SignableRequest): ParsedSignature {
-  const inputHeader = fieldValue(request.headers, 'signature-input');
-  const signatureHeader = fieldValue(request.headers, 'signature');
+  const fields = indexHeaders(request.headers);
+  const inputHeader = fields.get('signature-input');
+  const signatureHeader = fields.get('signature');
   if (!inputHeader || !signatureHeader) return failure('missing_signature');
   let input: Member | undefined;
   let signature: Member | undefined;
@@ -106,7 +107,7 @@ export function parseSignature(request: SignableRequest): ParsedSignature {
   }
   const values: string[] = [];
   for (const name of components) {
-    const value = componentValue(name, request, target);
+    const value = componentValue(name, request.method, target, fields);
     if (value === undefined)
       return failure(
         name === AUDIENCE_HEADER

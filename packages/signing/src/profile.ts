@@ -86,11 +86,37 @@ export function fieldValue(headers: SignableRequest['headers'], name: string): s
     const raw = headers[key];
     if (raw === undefined) continue;
     for (const line of typeof raw === 'string' ? [raw] : raw) {
-      const trimmed = line.replace(/^[ \t]+|[ \t]+$/g, '');
+      const trimmed = trimField(line);
       out = out === undefined ? trimmed : `${out}, ${trimmed}`;
     }
   }
   return out;
+}
+
+/**
+ * All header values by lower-case name, each combined per RFC 9421 §2.1: one
+ * pass over the headers instead of one per covered component.
+ */
+export function indexHeaders(headers: SignableRequest['headers']): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const key in headers) {
+    const raw = headers[key];
+    if (raw === undefined) continue;
+    const name = key.toLowerCase();
+    for (const line of typeof raw === 'string' ? [raw] : raw) {
+      const trimmed = trimField(line);
+      const previous = index.get(name);
+      index.set(name, previous === undefined ? trimmed : `${previous}, ${trimmed}`);
+    }
+  }
+  return index;
+}
+
+function trimField(value: string): string {
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  if (first !== 0x20 && first !== 0x09 && last !== 0x20 && last !== 0x09) return value;
+  return value.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 /** Whether a component value may appear in a signature base: visible ASCII, SP and HTAB only. */
@@ -104,18 +130,19 @@ export function isBaseSafe(value: string): boolean {
  */
 export function componentValue(
   name: string,
-  request: SignableRequest,
+  method: string,
   target: Target,
+  fields: ReadonlyMap<string, string>,
 ): string | undefined {
   switch (name) {
     case '@method':
-      return request.method;
+      return method;
     case '@path':
       return target.path;
     case '@query':
       return target.query;
     default:
-      return fieldValue(request.headers, name);
+      return fields.get(name);
   }
 }
 

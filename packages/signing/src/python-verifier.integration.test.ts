@@ -26,7 +26,7 @@ describe('examples/python-service/verify.py (stdlib only)', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const summary = lines.at(-1)!;
     expect(lines.filter((l) => l.passed === false)).toEqual([]);
-    expect(summary).toEqual({ total: 50, failures: 0 });
+    expect(summary).toEqual({ total: 51, failures: 0 });
   });
 
   describe('verifying live requests signed by the TypeScript signer', () => {

@@ -30,6 +30,7 @@ describe('parseDictionary', () => {
     ['bad escapes', 'a="\\n"'],
     ['base64url', 'a=:-_8=:'],
     ['base64 without padding', 'a=:AAE:'],
+    ['base64 with non-zero pad bits', 'a=:AAF=:'],
     ['unterminated byte sequences', 'a=:AAE='],
     ['garbage between members', 'a=1 b=2'],
     ['numbers with too many digits', 'a=1234567890123456'],

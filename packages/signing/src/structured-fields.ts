@@ -37,11 +37,18 @@ export type Member = Item | InnerList;
 /** Thrown when a field value is not valid structured-field syntax. */
 export class StructuredFieldError extends Error {}
 
-const KEY_START = /[a-z*]/;
-const KEY_CHAR = /[a-z0-9_\-.*]/;
-const TOKEN_START = /[A-Za-z*]/;
-const TOKEN_CHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z:/]/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+// Character classes as lookup tables: the parser runs on every verified request.
+const isLower = (c: number) => c >= 0x61 && c <= 0x7a;
+const isUpper = (c: number) => c >= 0x41 && c <= 0x5a;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const TOKEN_EXTRA = new Set([...`!#$%&'*+-.^_\`|~:/`].map((c) => c.charCodeAt(0)));
+const isKeyStart = (c: number) => isLower(c) || c === 0x2a;
+const isKeyChar = (c: number) =>
+  isLower(c) || isDigit(c) || c === 0x5f || c === 0x2d || c === 0x2e || c === 0x2a;
+const isTokenStart = (c: number) => isLower(c) || isUpper(c) || c === 0x2a;
+const isTokenChar = (c: number) => isLower(c) || isUpper(c) || isDigit(c) || TOKEN_EXTRA.has(c);
 
 class Parser {
   private index = 0;
@@ -114,8 +121,9 @@ class Parser {
 
   private parseKey(): string {
     const start = this.index;
-    if (!KEY_START.test(this.peek())) throw new StructuredFieldError('bad key');
-    while (KEY_CHAR.test(this.peek())) this.index++;
+    if (!isKeyStart(this.code())) throw new StructuredFieldError('bad key');
+    this.index++;
+    while (isKeyChar(this.code())) this.index++;
     return this.input.slice(start, this.index);
   }
 
@@ -131,9 +139,10 @@ class Parser {
       return { type: 'boolean', value: v === '1' };
     }
     if (c === '-' || (c >= '0' && c <= '9')) return this.parseNumber();
-    if (TOKEN_START.test(c)) {
+    if (isTokenStart(this.code())) {
       const start = this.index;
-      while (TOKEN_CHAR.test(this.peek())) this.index++;
+      this.index++;
+      while (isTokenChar(this.code())) this.index++;
       return { type: 'token', value: this.input.slice(start, this.index) };
     }
     throw new StructuredFieldError('bad item');
@@ -152,6 +161,15 @@ class Parser {
 
   private parseString(): string {
     this.expect('"');
+    // Fast path: no escapes before the closing quote.
+    const end = this.input.indexOf('"', this.index);
+    if (end !== -1) {
+      const raw = this.input.slice(this.index, end);
+      if (!raw.includes('\\') && isSfStringSafe(raw)) {
+        this.index = end + 1;
+        return raw;
+      }
+    }
     let out = '';
     for (;;) {
       const c = this.input[this.index++];
@@ -175,12 +193,18 @@ class Parser {
     if (end === -1) throw new StructuredFieldError('unterminated byte sequence');
     const text = this.input.slice(this.index, end);
     if (!BASE64.test(text)) throw new StructuredFieldError('non-canonical base64');
+    const bytes = Buffer.from(text, 'base64');
+    // Non-zero pad bits decode to the same bytes: refuse them, so one value has one spelling.
+    if (bytes.toString('base64') !== text) throw new StructuredFieldError('non-canonical base64');
     this.index = end + 1;
-    return new Uint8Array(Buffer.from(text, 'base64'));
+    return new Uint8Array(bytes);
   }
 
   private peek(): string {
     return this.input[this.index] ?? '';
+  }
+  private code(): number {
+    return this.input.charCodeAt(this.index);
   }
   private done(): boolean {
     return this.index >= this.input.length;
@@ -208,6 +232,7 @@ export function parseDictionary(value: string): Map<string, Member> {
 
 /** Serialises an sf-string: `"…"` with `\` and `"` escaped. */
 export function serializeString(value: string): string {
+  if (!value.includes('"') && !value.includes('\\')) return `"${value}"`;
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
