@@ -161,7 +161,70 @@ export type {
 
 // Validators, escaping and threat detection
 
+export type { NamedPattern } from './validation/all-patterns';
+export { INPUT_PATTERNS } from './validation/all-patterns';
+export type { CallbackArg, CallbackData } from './validation/callback-data';
+export {
+  CALLBACK_DATA_MAX_BYTES,
+  decodeCallbackData,
+  encodeCallbackData,
+} from './validation/callback-data';
+export type { DateRange, DateRangeOptions } from './validation/dates';
+export { dateRangeSchema, isoDateSchema, isoDateTimeSchema } from './validation/dates';
+export type { MarkdownV2Context } from './validation/escape';
+export { escapeHtml, escapeMarkdownV2 } from './validation/escape';
+export {
+  emailSchema,
+  phoneE164Schema,
+  TELEGRAM_ID_MAX,
+  telegramChatIdSchema,
+  telegramUserIdSchema,
+  telegramUsernameSchema,
+  uuidSchema,
+} from './validation/identifiers';
+export type { ValidationIssueCode } from './validation/issues';
+export {
+  Invalid,
+  issueCodeOf,
+  toValidationError,
+  VALIDATION_ISSUE_CODES,
+  validator,
+} from './validation/issues';
+export type {
+  MoneyAmount,
+  MoneyAmountOptions,
+  Pagination,
+  PaginationOptions,
+} from './validation/money-pagination';
+export { moneyAmountSchema, paginationSchema } from './validation/money-pagination';
+export type { SafeFilenameOptions } from './validation/paths';
+export { resolveInside, safeFilename, safePathSegment } from './validation/paths';
+export { VALIDATION_PATTERNS } from './validation/patterns';
+export type {
+  FreeTextOptions,
+  PostalAddressOptions,
+  SanitizeTextOptions,
+} from './validation/text';
+export {
+  freeTextSchema,
+  postalAddressSchema,
+  sanitizeText,
+} from './validation/text';
+export type {
+  ThreatDetector,
+  ThreatDetectorOptions,
+  ThreatSignature,
+} from './validation/threats';
+export {
+  createThreatDetector,
+  detectThreats,
+  normalizeForThreatDetection,
+  THREAT_NORMALIZATION_PATTERNS,
+  THREAT_PATTERNS,
+} from './validation/threats';
+
 // node:http helpers
+
 export type { CorsOptions } from './http/cors';
 export { cors } from './http/cors';
 export type {

@@ -1,4 +1,5 @@
 import { invalidOption } from '../errors/portcullis-error';
+import { VALIDATION_PATTERNS } from '../validation/patterns';
 
 /**
  * Whose conversation an update belongs to:
@@ -24,12 +25,10 @@ export const CONVERSATION_KEY_STRATEGIES: readonly ConversationKeyStrategy[] = [
   'user',
 ];
 
-const INTEGER_TEXT = /^-?[0-9]{1,20}$/;
-
 function idText(name: string, value: number | string | bigint | undefined): string {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'string' && INTEGER_TEXT.test(value)) return value;
+  if (typeof value === 'string' && VALIDATION_PATTERNS.integerText.test(value)) return value;
   throw invalidOption(name, 'an integer id', value);
 }
 

@@ -87,7 +87,8 @@ export interface Flow<Schemas> {
 /** The state names of a flow. */
 export type StateOf<F> = F extends Flow<infer Schemas> ? keyof Schemas & string : never;
 
-const FLOW_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** What a flow id may look like (a bounded metrics label). */
+export const FLOW_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * Declares a conversation flow: states, the events each accepts, guards,
@@ -113,7 +114,7 @@ export function defineFlow<Schemas>(definition: FlowDefinition<Schemas>): Flow<S
     throw invalidOption('definition', 'a flow definition object', definition);
   }
   const { id, initial, states } = definition;
-  if (typeof id !== 'string' || !FLOW_ID.test(id)) {
+  if (typeof id !== 'string' || !FLOW_ID_PATTERN.test(id)) {
     throw invalidOption('id', '1–64 characters of A-Z a-z 0-9 _ . -', id);
   }
   if (typeof states !== 'object' || states === null || Object.keys(states).length === 0) {

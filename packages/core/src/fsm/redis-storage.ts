@@ -94,7 +94,7 @@ export function createRedisConversationStorage(
     throw invalidOption('redis', 'an ioredis client (Redis or Cluster)', typeof redis);
   }
   const prefix = options.prefix ?? 'portcullis:fsm:';
-  if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
+  if (typeof prefix !== 'string' || prefix.includes('{') || prefix.includes('}')) {
     throw invalidOption('prefix', 'a string without `{` or `}`', prefix);
   }
 
