@@ -59,6 +59,23 @@ describe('docker-compose.monitoring.yml', () => {
     );
   });
 
+  it('mounts the dashboards where the provisioned provider looks, next to a Prometheus datasource', () => {
+    const read = (path: string) => parse(readFileSync(join(TEMPLATES_ROOT, path), 'utf8'));
+    const provider = read(OUTPUTS.grafanaDashboards).providers[0];
+    const mount = compose.services.grafana!.volumes!.find((v) => v.includes('dashboards:'))!;
+    expect(mount.split(':')[1]).toBe(provider.options.path);
+    expect(provider).toMatchObject({ type: 'file', allowUiUpdates: false });
+    const datasources = read(OUTPUTS.grafanaDatasources).datasources as {
+      type: string;
+      url: string;
+      isDefault?: boolean;
+    }[];
+    const prometheus = datasources.find((d) => d.type === 'prometheus');
+    expect(prometheus).toMatchObject({ url: 'http://prometheus:9090', isDefault: true });
+    expect(datasources.find((d) => d.type === 'jaeger')?.url).toBe('http://jaeger:16686');
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['prometheus', 'jaeger']));
+  });
+
   it('mounts only files the generator writes', () => {
     for (const service of Object.values(compose.services)) {
       for (const volume of service.volumes ?? []) {

@@ -4,7 +4,29 @@
  * quiet.
  */
 import type { Severity } from '../alertmanager';
+import { OVERVIEW_UID } from '../grafana/overview';
+import { PERFORMANCE_UID } from '../grafana/performance';
+import { SERVICES_UID } from '../grafana/services';
 import { runbookUrl } from '../settings';
+
+/** The dashboard to open first for each alert family (its uid). */
+export const DASHBOARD_BY_FAMILY: Readonly<Record<string, string>> = {
+  errors: OVERVIEW_UID,
+  latency: OVERVIEW_UID,
+  webhook: OVERVIEW_UID,
+  availability: OVERVIEW_UID,
+  ratelimit: OVERVIEW_UID,
+  signing: OVERVIEW_UID,
+  'slo-updates': OVERVIEW_UID,
+  'circuit-breaker': SERVICES_UID,
+  'service-errors': SERVICES_UID,
+  'slo-service': SERVICES_UID,
+  memory: PERFORMANCE_UID,
+  runtime: PERFORMANCE_UID,
+  redis: PERFORMANCE_UID,
+  telegram: PERFORMANCE_UID,
+  outbound: PERFORMANCE_UID,
+};
 
 /** One input series of a promtool unit test (`values` in promtool's expanding notation). */
 export interface TestSeries {
@@ -52,6 +74,12 @@ export interface AlertingRule {
 
 /** The Prometheus rule of `definition`. */
 export function toAlertingRule(definition: AlertDefinition): AlertingRule {
+  const dashboard = DASHBOARD_BY_FAMILY[definition.family];
+  if (dashboard === undefined) {
+    throw new Error(
+      `Alert family \`${definition.family}\` has no dashboard in DASHBOARD_BY_FAMILY`,
+    );
+  }
   return {
     alert: definition.alert,
     expr: definition.expr,
@@ -61,6 +89,8 @@ export function toAlertingRule(definition: AlertDefinition): AlertingRule {
       summary: definition.summary,
       description: definition.description,
       runbook_url: runbookUrl(definition.alert),
+      // Grafana path, relative to your Grafana's base URL.
+      dashboard: `/d/${dashboard}`,
     },
   };
 }
