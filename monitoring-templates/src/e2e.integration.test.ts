@@ -36,6 +36,12 @@ const queries = dashboards(schema, rules.recorded).flatMap((board) =>
     expr: substituteGrafanaVariables(expr, { job: '.*', service: '.*' }),
   })),
 );
+const variables = dashboards(schema, rules.recorded).flatMap((board) =>
+  board.templating.list.flatMap((variable) => {
+    const match = /^label_values\(([^,]+), ([a-z_]+)\)$/.exec(String(variable.definition ?? ''));
+    return match === null ? [] : [{ board: board.uid, metric: match[1]!, label: match[2]! }];
+  }),
+);
 const recordedNames = rules.recording.groups.flatMap((group) => group.rules.map((r) => r.record));
 
 interface QueryResponse {
@@ -145,6 +151,15 @@ describe('a real Prometheus scraping a gateway that runs the demo scenario', () 
     const missing = queries.filter((q) => empty.includes(q.expr)).map((q) => q.panel);
     expect(missing).toEqual([]);
   }, 30_000);
+
+  it(`offers values for every dashboard variable (${variables.length} variables)`, async () => {
+    expect(variables.length).toBeGreaterThanOrEqual(4);
+    for (const { board, metric, label } of variables) {
+      const url = `${api}/api/v1/label/${label}/values?match[]=${encodeURIComponent(metric)}`;
+      const body = (await (await fetch(url)).json()) as { data: string[] };
+      expect(body.data.length, `${board}: label_values(${metric}, ${label})`).toBeGreaterThan(0);
+    }
+  });
 
   it('evaluates every recording rule into data, and every rule without error', async () => {
     const empty = await waitForData(recordedNames, Date.now() + 10_000);
