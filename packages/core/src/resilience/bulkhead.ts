@@ -1,7 +1,11 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { CHANNELS, publish } from '../instrumentation/channels';
 import { nonNegativeNumber, positiveInteger } from './circuit-breaker-options';
 import { abortedError, BulkheadFullError } from './errors';
 import { type ExecuteOptions, NEVER_ABORTED, type Policy, type PolicyFunction } from './policy';
+
+// Held at module level so an idle channel costs one property read per event.
+const bulkheadChannel = diagnosticsChannel.channel(CHANNELS.bulkhead);
 
 /** Options of {@link bulkhead}. */
 export interface BulkheadOptions {
@@ -47,15 +51,18 @@ export function bulkhead(options: BulkheadOptions = {}): Bulkhead {
   const queue: Waiter[] = [];
   let active = 0;
 
-  const event = (action: 'admitted' | 'queued' | 'rejected' | 'released') =>
-    publish(CHANNELS.bulkhead, () => ({ name, action, active, queued: queue.length }));
+  const event = (action: 'admitted' | 'queued' | 'rejected' | 'released') => {
+    if (bulkheadChannel.hasSubscribers) {
+      publish(CHANNELS.bulkhead, { name, action, active, queued: queue.length });
+    }
+  };
 
   const release = () => {
     active--;
     event('released');
     const next = queue.shift();
     if (next !== undefined) {
-      next.signal.removeEventListener('abort', next.onAbort);
+      if (next.signal !== NEVER_ABORTED) next.signal.removeEventListener('abort', next.onAbort);
       next.start();
     }
   };
@@ -98,7 +105,8 @@ export function bulkhead(options: BulkheadOptions = {}): Bulkhead {
           },
         };
         queue.push(waiter);
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        if (signal !== NEVER_ABORTED)
+          signal.addEventListener('abort', waiter.onAbort, { once: true });
         event('queued');
       });
     },

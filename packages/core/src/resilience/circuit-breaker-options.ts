@@ -24,6 +24,8 @@ export interface CircuitBreakerOptions {
   readonly slowCallRateThreshold?: number;
   /**
    * A call that takes at least this long counts as slow (success or failure).
+   * `Infinity` turns slow-call detection off, which also spares the two
+   * clock reads per call that timing costs.
    * @default 10_000
    */
   readonly slowCallMs?: number;
@@ -92,7 +94,7 @@ export function resolveBreakerOptions(options: CircuitBreakerOptions): ResolvedB
     window: { ...window },
     failureRateThreshold: percent('failureRateThreshold', options.failureRateThreshold ?? 50),
     slowCallRateThreshold: percent('slowCallRateThreshold', options.slowCallRateThreshold ?? 100),
-    slowCallMs: positiveNumber('slowCallMs', options.slowCallMs ?? 10_000),
+    slowCallMs: positiveDuration('slowCallMs', options.slowCallMs ?? 10_000),
     minimumCalls: positiveInteger('minimumCalls', options.minimumCalls ?? 10),
     openMs: nonNegativeNumber('openMs', options.openMs ?? 30_000),
     halfOpenMaxCalls: positiveInteger('halfOpenMaxCalls', options.halfOpenMaxCalls ?? 3),
@@ -113,6 +115,11 @@ function percent(name: string, value: number): number {
     throw invalidOption(name, 'a percentage in (0, 100]', value);
   }
   return value;
+}
+
+function positiveDuration(name: string, value: unknown): number {
+  if (value === Number.POSITIVE_INFINITY) return value;
+  return positiveNumber(name, value);
 }
 
 /** Throws unless `value` is a positive integer. */

@@ -85,7 +85,7 @@ const config = fc.record<Config>({
   ),
   failureRateThreshold: fc.integer({ min: 1, max: 100 }),
   slowCallRateThreshold: fc.integer({ min: 1, max: 100 }),
-  slowCallMs: fc.integer({ min: 1, max: 500 }),
+  slowCallMs: fc.oneof(fc.integer({ min: 1, max: 500 }), fc.constant(Number.POSITIVE_INFINITY)),
   minimumCalls: fc.integer({ min: 1, max: 8 }),
   openMs: fc.integer({ min: 0, max: 3000 }),
   halfOpenMaxCalls: fc.integer({ min: 1, max: 4 }),

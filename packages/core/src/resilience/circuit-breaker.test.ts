@@ -268,6 +268,31 @@ describe('manual control', () => {
   });
 });
 
+describe('cost', () => {
+  it('reads no clock on the closed success path when slow-call detection is off and nobody listens', async () => {
+    for (const off of unsubscribe) off();
+    unsubscribe = [];
+    let reads = 0;
+    const breaker = createCircuitBreaker({
+      name: 'lean',
+      slowCallMs: Number.POSITIVE_INFINITY,
+      minimumCalls: 2,
+      clock: {
+        now: () => {
+          reads++;
+          return Date.now();
+        },
+      },
+    });
+    await drive(breaker, '..x');
+    expect(reads).toBe(0);
+    await drive(breaker, 'x');
+    expect(reads).toBe(1); // opening reads the clock once, for nextAttemptAt
+    expect(breaker.state).toBe('open');
+    expect(breaker.snapshot().nextAttemptAt).toBe(Date.now() + 30_000);
+  });
+});
+
 describe('options', () => {
   it('are validated at construction with house-style messages', () => {
     expect(() => createCircuitBreaker({ name: '' })).toThrowErrorMatchingInlineSnapshot(

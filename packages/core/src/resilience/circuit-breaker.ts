@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import type { BreakerState, BreakerStateEvent } from '../instrumentation/channels';
 import { CHANNELS, publish } from '../instrumentation/channels';
 import {
@@ -6,8 +7,17 @@ import {
   resolveBreakerOptions,
 } from './circuit-breaker-options';
 import { abortedError, CircuitOpenError } from './errors';
-import { type ExecuteOptions, NEVER_ABORTED, type Policy, type PolicyFunction } from './policy';
+import {
+  type Clock,
+  type ExecuteOptions,
+  NEVER_ABORTED,
+  type Policy,
+  type PolicyFunction,
+} from './policy';
 import { CountWindow, type SlidingWindow, TimeWindow } from './sliding-window';
+
+// Held strongly at module level: a hasSubscribers read per call is the only cost when idle.
+const callChannel = diagnosticsChannel.channel(CHANNELS.breakerCall);
 
 /** What a breaker's window holds right now, for metrics and health pages. */
 export interface CircuitBreakerSnapshot {
@@ -62,6 +72,10 @@ class Breaker implements CircuitBreaker {
   readonly name: string;
   readonly #o: ResolvedBreakerOptions;
   readonly #window: SlidingWindow;
+  readonly #clock: Clock;
+  /** Whether calls are timed for slow-call detection. */
+  readonly #timed: boolean;
+  readonly #timeWindow: boolean;
   #state: BreakerState = 'closed';
   #nextAttemptAt = 0;
   /** Bumped on every transition so calls that straddle one are not recorded in the new state. */
@@ -74,6 +88,9 @@ class Breaker implements CircuitBreaker {
   constructor(options: ResolvedBreakerOptions) {
     this.#o = options;
     this.name = options.name;
+    this.#clock = options.clock;
+    this.#timed = Number.isFinite(options.slowCallMs);
+    this.#timeWindow = options.window.type === 'time';
     this.#window =
       options.window.type === 'count'
         ? new CountWindow(options.window.size)
@@ -89,30 +106,40 @@ class Breaker implements CircuitBreaker {
 
   execute<T>(fn: PolicyFunction<T>, options?: ExecuteOptions): Promise<T> {
     const signal = options?.signal ?? NEVER_ABORTED;
-    if (signal.aborted) return Promise.reject(abortedError(signal));
-    const now = this.#o.clock.now();
+    if (signal !== NEVER_ABORTED && signal.aborted) return Promise.reject(abortedError(signal));
+    // NaN = not timed: with slow-call detection off and nobody listening, a
+    // closed breaker reads no clock at all on the success path.
+    let start = Number.NaN;
     if (this.#state !== 'closed') {
+      const now = this.#clock.now();
+      start = now;
       if (this.#state === 'open') {
         if (now < this.#nextAttemptAt) return this.#reject(this.#nextAttemptAt, now);
         this.#transition('half-open', 'open-elapsed');
       }
       if (this.#trialsStarted >= this.#o.halfOpenMaxCalls) return this.#reject(now, now);
       this.#trialsStarted++;
+    } else if (this.#timed || callChannel.hasSubscribers) {
+      start = this.#clock.now();
     }
-    return this.#run(fn, signal, now, this.#generation);
-  }
-
-  async #run<T>(fn: PolicyFunction<T>, signal: AbortSignal, start: number, generation: number) {
-    let result: T;
+    const generation = this.#generation;
+    let pending: Promise<T>;
     try {
-      result = await fn(signal);
+      pending = fn(signal);
     } catch (error) {
-      if (signal.aborted || !this.#o.isFailure(error)) this.#ignore(start, generation);
-      else this.#record(true, start, generation);
-      throw error;
+      pending = Promise.reject(error);
     }
-    this.#record(false, start, generation);
-    return result;
+    return pending.then(
+      (value) => {
+        this.#record(false, start, generation);
+        return value;
+      },
+      (error: unknown) => {
+        if (signal.aborted || !this.#o.isFailure(error)) this.#ignore(start, generation);
+        else this.#record(true, start, generation);
+        throw error;
+      },
+    );
   }
 
   #reject(nextAttemptAt: number, now: number): Promise<never> {
@@ -129,20 +156,24 @@ class Breaker implements CircuitBreaker {
   #ignore(start: number, generation: number): void {
     // A trial that proved nothing frees its slot for another trial.
     if (generation === this.#generation && this.#state === 'half-open') this.#trialsStarted--;
-    this.#publishCall('ignored', false, this.#o.clock.now() - start);
+    this.#publishCall('ignored', false, start === start ? this.#clock.now() - start : 0);
   }
 
   #record(failure: boolean, start: number, generation: number): void {
     const o = this.#o;
-    const now = o.clock.now();
-    const durationMs = now - start;
+    const timed = start === start;
+    const now = timed || this.#timeWindow ? this.#clock.now() : Number.NaN;
+    const durationMs = timed ? now - start : 0;
     const slow = durationMs >= o.slowCallMs;
     this.#publishCall(failure ? 'failure' : 'success', slow, durationMs);
     if (generation !== this.#generation) return;
     if (this.#state === 'closed') {
-      this.#window.record(failure, slow, now);
-      const { calls, failures, slowCalls } = this.#window.counts(now);
+      const window = this.#window;
+      window.record(failure, slow, now);
+      const calls = window.calls;
       if (calls < o.minimumCalls) return;
+      const failures = window.failures;
+      const slowCalls = window.slowCalls;
       if (failures * 100 >= o.failureRateThreshold * calls) this.#open(now, 'failure-rate');
       else if (slowCalls * 100 >= o.slowCallRateThreshold * calls)
         this.#open(now, 'slow-call-rate');
@@ -166,6 +197,8 @@ class Breaker implements CircuitBreaker {
   }
 
   #publishCall(outcome: 'success' | 'failure' | 'ignored', slow: boolean, durationMs: number) {
+    // Checked here so the hot path allocates no payload closure when nobody listens.
+    if (!callChannel.hasSubscribers) return;
     publish(CHANNELS.breakerCall, () => ({
       name: this.name,
       outcome,
@@ -176,7 +209,7 @@ class Breaker implements CircuitBreaker {
   }
 
   #open(now: number, reason: BreakerStateEvent['reason']): void {
-    this.#nextAttemptAt = now + this.#o.openMs;
+    this.#nextAttemptAt = (now === now ? now : this.#clock.now()) + this.#o.openMs;
     this.#transition('open', reason);
   }
 

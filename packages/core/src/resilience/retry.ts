@@ -133,6 +133,7 @@ function errorCodeOf(error: unknown): string {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0) return Promise.resolve();
+  if (signal === NEVER_ABORTED) return new Promise((resolve) => setTimeout(resolve, ms));
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);

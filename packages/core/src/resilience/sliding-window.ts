@@ -11,7 +11,8 @@ export type SlidingWindowOptions =
   | { readonly type: 'time'; readonly sizeMs: number };
 
 /** A sliding window of call outcomes; O(1) per record, no timers. */
-export interface SlidingWindow {
+export interface SlidingWindow extends WindowCounts {
+  /** Records an outcome; the counts are then current as of `now`. */
   record(failure: boolean, slow: boolean, now: number): void;
   counts(now: number): WindowCounts;
   clear(): void;
@@ -49,6 +50,18 @@ export class CountWindow implements SlidingWindow {
     if (failure) this.#failures++;
     if (slow) this.#slow++;
     this.#next = index + 1 === this.#ring.length ? 0 : index + 1;
+  }
+
+  get calls(): number {
+    return this.#calls;
+  }
+
+  get failures(): number {
+    return this.#failures;
+  }
+
+  get slowCalls(): number {
+    return this.#slow;
   }
 
   counts(): WindowCounts {
@@ -95,6 +108,18 @@ export class TimeWindow implements SlidingWindow {
       this.#slow[index]!++;
       this.#totalSlow++;
     }
+  }
+
+  get calls(): number {
+    return this.#totalCalls;
+  }
+
+  get failures(): number {
+    return this.#totalFailures;
+  }
+
+  get slowCalls(): number {
+    return this.#totalSlow;
   }
 
   counts(now: number): WindowCounts {

@@ -1,6 +1,6 @@
 import { positiveNumber } from './circuit-breaker-options';
 import { abortedError, TimeoutError } from './errors';
-import type { ExecuteOptions, Policy, PolicyFunction } from './policy';
+import { type ExecuteOptions, NEVER_ABORTED, type Policy, type PolicyFunction } from './policy';
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -28,7 +28,8 @@ export function timeout(options: TimeoutOptions): Policy {
   const what = options.what ?? 'Call';
   return {
     execute<T>(fn: PolicyFunction<T>, executeOptions?: ExecuteOptions): Promise<T> {
-      const parent = executeOptions?.signal;
+      // The shared never-aborting signal gets no listener (they would pile up on it).
+      const parent = executeOptions?.signal === NEVER_ABORTED ? undefined : executeOptions?.signal;
       if (parent?.aborted) return Promise.reject(abortedError(parent));
       const controller = new AbortController();
       return new Promise<T>((resolve, reject) => {

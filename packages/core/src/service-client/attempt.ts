@@ -1,8 +1,12 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { context, propagation } from '@opentelemetry/api';
 import type { Pool } from 'undici';
 import { isPortcullisError } from '../errors/portcullis-error';
 import { CHANNELS, publish, type ServiceRequestOutcome } from '../instrumentation/channels';
+import { abortedError, TimeoutError } from '../resilience/errors';
+import { NEVER_ABORTED } from '../resilience/policy';
 import { parseRetryAfter, readLimited } from './body';
 import { BODY_EXCERPT_CHARS, ServiceError } from './errors';
 import type {
@@ -11,6 +15,9 @@ import type {
   ServiceResponse,
   SignRequestHook,
 } from './options';
+
+// Held at module level so an idle channel costs one property read per attempt.
+const requestChannel = diagnosticsChannel.channel(CHANNELS.serviceRequest);
 
 /** One logical call, shared by its attempts. */
 export interface CallState {
@@ -59,11 +66,19 @@ export function prepareRequest(
 /** Limits of an attempt. */
 export interface AttemptSettings {
   readonly maxResponseBytes: number;
+  readonly timeoutMs: number;
   readonly signRequest: SignRequestHook | undefined;
 }
 
-/** Sends one physical attempt and turns its response into data or a typed error. */
-export async function sendAttempt<T>(
+/**
+ * Sends one physical attempt under its own deadline and turns the response
+ * into data or a typed error. The deadline is built in rather than a
+ * `timeout()` policy: undici is aborted through a plain EventEmitter, which
+ * spares the AbortSignal listener bookkeeping that costs about a fifth of a
+ * keep-alive round trip. It stays hard: the attempt rejects at the deadline
+ * even if the signing hook hangs.
+ */
+export function sendAttempt<T>(
   pool: Pool,
   call: CallState,
   request: PreparedRequest,
@@ -71,79 +86,128 @@ export async function sendAttempt<T>(
   signal: AbortSignal,
   settings: AttemptSettings,
 ): Promise<ServiceResponse<T>> {
+  if (signal.aborted) return Promise.reject(abortedError(signal));
   call.attempts++;
   const started = performance.now();
-  let status = 0;
-  try {
-    const headers: Record<string, string> = { ...request.headers };
-    propagation.inject(context.active(), headers);
-    if (settings.signRequest !== undefined) {
-      const signed = await settings.signRequest({
-        method: request.method,
-        url: request.url,
-        headers: { ...headers },
-        body: request.body,
-      });
-      Object.assign(headers, lowerCaseKeys(signed));
-    }
-    const response = await pool
-      .request({ path: request.path, method: request.method, headers, body: request.body, signal })
-      .catch((error: unknown) => {
-        throw signal.aborted ? signal.reason : networkError(call, error, 0);
-      });
-    status = response.statusCode;
-    const { bytes, tooLarge } = await readLimited(response.body, settings.maxResponseBytes).catch(
-      (error: unknown) => {
-        throw signal.aborted ? signal.reason : networkError(call, error, status);
-      },
+  const state: AttemptState = { status: 0, abort: new EventEmitter() };
+  return new Promise<ServiceResponse<T>>((resolve, reject) => {
+    let settled = false;
+    const linked = signal !== NEVER_ABORTED;
+    const settle = (error: unknown, response?: ServiceResponse<T>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (linked) signal.removeEventListener('abort', onAbort);
+      const durationMs = performance.now() - started;
+      if (response !== undefined) {
+        publishAttempt(call, state.status, durationMs, 'success');
+        resolve(response);
+        return;
+      }
+      state.abort.emit('abort');
+      publishAttempt(call, state.status, durationMs, outcomeOf(error));
+      reject(error);
+    };
+    const onAbort = () => settle(abortedError(signal));
+    const timer = setTimeout(
+      () =>
+        settle(
+          new TimeoutError(settings.timeoutMs, `${call.service} ${call.method} ${call.route}`),
+        ),
+      settings.timeoutMs,
     );
-    const fields = { service: call.service, method: call.method, route: call.route, status };
-    if (status < 200 || status >= 300) {
-      const retryAfter = response.headers['retry-after'];
-      throw new ServiceError('http_status', `expected a 2xx status, got ${status}`, {
+    if (linked) signal.addEventListener('abort', onAbort, { once: true });
+    exchange(pool, call, request, schema, settings, state).then(
+      (response) => settle(undefined, response),
+      (error: unknown) => settle(error),
+    );
+  });
+}
+
+interface AttemptState {
+  status: number;
+  readonly abort: EventEmitter;
+}
+
+async function exchange<T>(
+  pool: Pool,
+  call: CallState,
+  request: PreparedRequest,
+  schema: ResponseSchema<T> | undefined,
+  settings: AttemptSettings,
+  state: AttemptState,
+): Promise<ServiceResponse<T>> {
+  const headers: Record<string, string> = { ...request.headers };
+  propagation.inject(context.active(), headers);
+  if (settings.signRequest !== undefined) {
+    const signed = await settings.signRequest({
+      method: request.method,
+      url: request.url,
+      headers: { ...headers },
+      body: request.body,
+    });
+    Object.assign(headers, lowerCaseKeys(signed));
+  }
+  const response = await pool
+    .request({
+      path: request.path,
+      method: request.method,
+      headers,
+      body: request.body,
+      signal: state.abort,
+    })
+    .catch((error: unknown) => {
+      throw networkError(call, error, 0);
+    });
+  const status = response.statusCode;
+  state.status = status;
+  const { bytes, tooLarge } = await readLimited(response.body, settings.maxResponseBytes).catch(
+    (error: unknown) => {
+      throw networkError(call, error, status);
+    },
+  );
+  const fields = { service: call.service, method: call.method, route: call.route, status };
+  if (status < 200 || status >= 300) {
+    const retryAfter = response.headers['retry-after'];
+    throw new ServiceError('http_status', `expected a 2xx status, got ${status}`, {
+      ...fields,
+      bodyExcerpt: excerpt(bytes),
+      retryAfterMs:
+        status === 429 || status === 503 ? parseRetryAfter(retryAfter, Date.now()) : undefined,
+    });
+  }
+  if (tooLarge) {
+    throw new ServiceError(
+      'invalid_response',
+      `expected a body of at most ${settings.maxResponseBytes} bytes, got more`,
+      { ...fields, bodyExcerpt: excerpt(bytes) },
+    );
+  }
+  let data: unknown;
+  if (bytes.length > 0 && request.method !== 'HEAD') {
+    try {
+      data = JSON.parse(bytes.toString('utf8'));
+    } catch (cause) {
+      throw new ServiceError('invalid_response', 'expected a JSON body, got malformed JSON', {
         ...fields,
         bodyExcerpt: excerpt(bytes),
-        retryAfterMs:
-          status === 429 || status === 503 ? parseRetryAfter(retryAfter, Date.now()) : undefined,
+        cause,
       });
     }
-    if (tooLarge) {
+  }
+  if (schema !== undefined) {
+    const result = schema.safeParse(data);
+    if (!result.success) {
+      const { issues } = result.error;
       throw new ServiceError(
         'invalid_response',
-        `expected a body of at most ${settings.maxResponseBytes} bytes, got more`,
-        { ...fields, bodyExcerpt: excerpt(bytes) },
+        `expected a body matching the schema, got ${issues.length} issue(s)`,
+        { ...fields, issues, bodyExcerpt: excerpt(bytes) },
       );
     }
-    let data: unknown;
-    if (bytes.length > 0 && request.method !== 'HEAD') {
-      try {
-        data = JSON.parse(bytes.toString('utf8'));
-      } catch (cause) {
-        throw new ServiceError('invalid_response', 'expected a JSON body, got malformed JSON', {
-          ...fields,
-          bodyExcerpt: excerpt(bytes),
-          cause,
-        });
-      }
-    }
-    if (schema !== undefined) {
-      const result = schema.safeParse(data);
-      if (!result.success) {
-        const { issues } = result.error;
-        throw new ServiceError(
-          'invalid_response',
-          `expected a body matching the schema, got ${issues.length} issue(s)`,
-          { ...fields, issues, bodyExcerpt: excerpt(bytes) },
-        );
-      }
-      data = result.data;
-    }
-    publishAttempt(call, status, performance.now() - started, 'success');
-    return { status, headers: response.headers, data: data as T };
-  } catch (error) {
-    publishAttempt(call, status, performance.now() - started, outcomeOf(error));
-    throw error;
+    data = result.data;
   }
+  return { status, headers: response.headers, data: data as T };
 }
 
 function networkError(call: CallState, cause: unknown, status: number): ServiceError {
@@ -187,6 +251,7 @@ export function publishAttempt(
   durationMs: number,
   outcome: ServiceRequestOutcome,
 ): void {
+  if (!requestChannel.hasSubscribers) return;
   publish(CHANNELS.serviceRequest, () => ({
     service: call.service,
     method: call.method,

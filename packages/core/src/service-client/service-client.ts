@@ -3,9 +3,8 @@ import { invalidOption, isPortcullisError } from '../errors/portcullis-error';
 import { bulkhead } from '../resilience/bulkhead';
 import { type CircuitBreaker, createCircuitBreaker } from '../resilience/circuit-breaker';
 import { positiveInteger, positiveNumber } from '../resilience/circuit-breaker-options';
-import { type Policy, policy } from '../resilience/policy';
+import { policy } from '../resilience/policy';
 import { retry } from '../resilience/retry';
-import { timeout } from '../resilience/timeout';
 import {
   type CallState,
   lowerCaseKeys,
@@ -70,7 +69,7 @@ function worthRetrying(error: unknown): boolean {
 /**
  * Creates a JSON client for one backend service on an undici `Pool`
  * (keep-alive, bounded connections). Each call goes through retry (idempotent
- * methods only) → circuit breaker → bulkhead → per-attempt timeout; sets W3C
+ * methods only) → circuit breaker → bulkhead → attempt with its own deadline; sets W3C
  * `traceparent` from the active OpenTelemetry context, passes `X-Request-Id`,
  * signs every attempt through `signRequest`, validates the response with a
  * zod schema, and publishes `CHANNELS.serviceRequest` per attempt with the
@@ -140,17 +139,8 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
             worthRetrying(error) && (retryOptions?.shouldRetry?.(error, attempt) ?? true),
         });
   const guards = [breaker, limiter].filter((p): p is NonNullable<typeof p> => p !== undefined);
-  const defaultTimeout = timeout({ timeoutMs, what: `${name} request` });
-  const withRetry = retrier ? policy(retrier, ...guards, defaultTimeout) : undefined;
-  const withoutRetry = policy(...guards, defaultTimeout);
-  const stackFor = (retried: boolean, callTimeoutMs: number | undefined): Policy => {
-    if (callTimeoutMs === undefined) return retried && withRetry ? withRetry : withoutRetry;
-    const custom = timeout({
-      timeoutMs: positiveNumber('timeoutMs', callTimeoutMs),
-      what: `${name} request`,
-    });
-    return retried && retrier ? policy(retrier, ...guards, custom) : policy(...guards, custom);
-  };
+  const withRetry = retrier ? policy(retrier, ...guards) : undefined;
+  const withoutRetry = policy(...guards);
 
   const pool = new Pool(base.origin, { connections, keepAliveTimeout });
   const routes = new RouteCompiler();
@@ -170,13 +160,18 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       attempts: 0,
     };
     const retried = IDEMPOTENT.has(method) || callOptions.idempotent === true;
+    const settings = {
+      maxResponseBytes,
+      signRequest: options.signRequest,
+      timeoutMs:
+        callOptions.timeoutMs === undefined
+          ? timeoutMs
+          : positiveNumber('timeoutMs', callOptions.timeoutMs),
+    };
+    const stack = retried && withRetry !== undefined ? withRetry : withoutRetry;
     try {
-      return await stackFor(retried, callOptions.timeoutMs).execute(
-        (signal) =>
-          sendAttempt(pool, call, prepared, callOptions.schema, signal, {
-            maxResponseBytes,
-            signRequest: options.signRequest,
-          }),
+      return await stack.execute(
+        (signal) => sendAttempt(pool, call, prepared, callOptions.schema, signal, settings),
         { signal: callOptions.signal },
       );
     } catch (error) {
