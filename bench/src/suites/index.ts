@@ -1,9 +1,6 @@
 import type { BenchSuite } from '../harness';
 import { breakerHalfFailing, breakerSuccess } from './breaker.bench';
-import { composeDispatch } from './compose.bench';
 import { instrumentationPublish } from './instrumentation-publish.bench';
-import { metricsHotPath, metricsRecordCost } from './metrics.bench';
-import { metricsScrape } from './metrics-scrape.bench';
 import { ratelimitSuites } from './ratelimit.bench';
 import { serviceClientSuite } from './service-client.bench';
 import { signing } from './signing.bench';
@@ -15,9 +12,5 @@ export const suites: BenchSuite[] = [
   breakerHalfFailing,
   serviceClientSuite,
   signing,
-  composeDispatch,
   ...ratelimitSuites,
-  metricsHotPath,
-  metricsRecordCost,
-  metricsScrape,
 ];
