@@ -159,3 +159,44 @@ describe('checkPromql label values', () => {
     expect(checkPromql('app_requests_total{service="anything"}', schema())).toEqual([]);
   });
 });
+
+describe('checkPromql label propagation', () => {
+  it('drops `without` labels, so grouping on them later is reported', () => {
+    expect(
+      checkPromql('sum by (service) (sum without (outcome) (app_requests_total))', schema()),
+    ).toEqual([]);
+    const problems = checkPromql(
+      'sum by (outcome) (sum without (outcome) (app_requests_total))',
+      schema(),
+    );
+    expect(problems[0]?.message).toMatch(/label `outcome`/);
+  });
+
+  it('follows labels through offsets, subqueries and parentheses', () => {
+    expect(
+      checkPromql(
+        'max by (service) (max_over_time((rate(app_requests_total[5m] offset 1h))[30m:1m]))',
+        schema(),
+      ),
+    ).toEqual([]);
+  });
+
+  it('accepts group_left joins on labels both sides carry', () => {
+    expect(
+      checkPromql(
+        'sum by (service, outcome) (app_requests_total) / on (service) group_left sum by (service) (app_requests_total)',
+        schema(),
+      ),
+    ).toEqual([]);
+  });
+
+  it('registers recording-rule outputs with the labels the expression keeps', () => {
+    const s = schema();
+    const usage = analyzePromql('sum by (service) (rate(app_requests_total[5m]))', s);
+    s.addRecorded('service:app_requests:rate5m', usage.output);
+    expect(checkPromql('service:app_requests:rate5m{service="users"}', s)).toEqual([]);
+    expect(checkPromql('service:app_requests:rate5m{outcome="error"}', s)[0]?.message).toMatch(
+      /has no label `outcome`/,
+    );
+  });
+});
