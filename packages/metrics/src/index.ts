@@ -34,11 +34,9 @@ export { CONTENT_TYPES, serializeRegistry } from './exposition/serialize';
 export type { Instrumentation, InstrumentOptions } from './instrument/instrument';
 export { instrument } from './instrument/instrument';
 // Registry
-export type {
-  CatalogMetric,
-  CreateMetricsOptions,
-  PortcullisMetrics,
-} from './registry/create-metrics';
+export type { MetricSample, MetricSnapshot } from './registry/catalog-metrics';
+export { CatalogMetric, isCatalogMetric } from './registry/catalog-metrics';
+export type { CreateMetricsOptions, PortcullisMetrics } from './registry/create-metrics';
 export { createMetrics } from './registry/create-metrics';
 export type { LabelValues } from './registry/label-guard';
 export { MISSING_LABEL_VALUE, OVERFLOW_LABEL_VALUE } from './registry/label-guard';

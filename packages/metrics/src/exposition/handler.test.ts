@@ -25,8 +25,9 @@ describe('negotiateFormat', () => {
 
 describe('metricsHandler', () => {
   const metrics = createMetrics({ collectDefaultMetrics: false });
-  const scrape = metrics.metric('metrics_scrape_duration_seconds') as unknown as {
-    observe(value: number): void;
+  const scrape = {
+    observe: (seconds: number) =>
+      metrics.observe('metrics_scrape_duration_seconds', undefined, seconds),
   };
   let server: Server;
   let base: string;

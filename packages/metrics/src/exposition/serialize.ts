@@ -53,41 +53,32 @@ export async function serializeRegistry(
 ): Promise<string> {
   const sliceMs = options.sliceMs ?? 2;
   const defaults = defaultLabelsOf(registry);
-  const parts: string[] = [];
+  const open = format === 'openmetrics';
+  const lines: string[] = [];
   let sliceStart = performance.now();
+  const maybeYield = async (): Promise<void> => {
+    if (performance.now() - sliceStart < sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
+  };
   for (const metric of registry.getMetricsAsArray() as unknown as Collectable[]) {
     const family = await (metric.getForPromString?.() ?? metric.get());
-    parts.push(
-      format === 'openmetrics' ? openMetricsFamily(family, defaults) : promFamily(family, defaults),
-    );
-    if (performance.now() - sliceStart >= sliceMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
+    const isCounter = open && family.type === 'counter';
+    const base = isCounter ? family.name.replace(/_total$/, '') : family.name;
+    const type = open && family.type === 'untyped' ? 'unknown' : family.type;
+    if (!open && lines.length > 0) lines.push('');
+    lines.push(`# HELP ${base} ${escapeHelp(family.help, open)}`, `# TYPE ${base} ${type}`);
+    const samples = family.values ?? [];
+    for (let i = 0; i < samples.length; i++) {
+      const sample = samples[i]!;
+      const name = isCounter ? `${base}_total` : (sample.metricName ?? family.name);
+      lines.push(sampleLine(name, sample, defaults));
+      // Big families (a histogram with many series) are split across slices too.
+      if ((i & 255) === 255) await maybeYield();
     }
+    await maybeYield();
   }
-  return format === 'openmetrics' ? `${parts.join('\n')}\n# EOF\n` : `${parts.join('\n\n')}\n`;
-}
-
-function promFamily(family: Family, defaults: Labels | undefined): string {
-  const lines = [
-    `# HELP ${family.name} ${escapeHelp(family.help, false)}`,
-    `# TYPE ${family.name} ${family.type}`,
-  ];
-  for (const sample of family.values ?? []) {
-    lines.push(sampleLine(sample.metricName ?? family.name, sample, defaults));
-  }
-  return lines.join('\n');
-}
-
-function openMetricsFamily(family: Family, defaults: Labels | undefined): string {
-  const isCounter = family.type === 'counter';
-  const base = isCounter ? family.name.replace(/_total$/, '') : family.name;
-  const type = family.type === 'untyped' ? 'unknown' : family.type;
-  const lines = [`# HELP ${base} ${escapeHelp(family.help, true)}`, `# TYPE ${base} ${type}`];
-  for (const sample of family.values ?? []) {
-    const name = isCounter ? `${base}_total` : (sample.metricName ?? family.name);
-    lines.push(sampleLine(name, sample, defaults));
-  }
+  lines.push(open ? '# EOF\n' : '');
   return lines.join('\n');
 }
 
@@ -97,7 +88,8 @@ function sampleLine(name: string, sample: Sample, defaults: Labels | undefined):
   const own =
     defaults === undefined ? sample.labels : { ...sample.labels, ...defaults, ...sample.labels };
   const shared = sample.sharedLabels;
-  let text = own === undefined ? '' : formatLabels(own, shared);
+  let text =
+    own === undefined ? '' : shared === undefined ? cachedLabels(own) : formatLabels(own, shared);
   if (shared !== undefined) {
     const flat = flattenShared(shared);
     if (flat !== '') text = text === '' ? flat : `${text},${flat}`;
@@ -115,16 +107,21 @@ function formatLabels(labels: Labels, exclude: Labels | undefined): string {
   return text;
 }
 
-// Histograms share one label object across all buckets of a series.
-const sharedCache = new WeakMap<Labels, string>();
+// Label objects are never mutated once a series exists (ours and prom-client's),
+// so each one is formatted once and reused across scrapes.
+const labelCache = new WeakMap<Labels, string>();
+
+function cachedLabels(labels: Labels): string {
+  let text = labelCache.get(labels);
+  if (text === undefined) {
+    text = formatLabels(labels, undefined);
+    labelCache.set(labels, text);
+  }
+  return text;
+}
 
 function flattenShared(shared: Labels): string {
-  let flat = sharedCache.get(shared);
-  if (flat === undefined) {
-    flat = formatLabels(shared, undefined);
-    sharedCache.set(shared, flat);
-  }
-  return flat;
+  return cachedLabels(shared);
 }
 
 function formatValue(value: number): string {

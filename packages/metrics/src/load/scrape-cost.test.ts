@@ -10,29 +10,34 @@ beforeAll(() => {
 });
 afterAll(() => instrumentation.unsubscribe());
 
-/**
- * Longest gap between event-loop turns while `work` runs, measured with a
- * setImmediate ping (resolution ~µs, unlike monitorEventLoopDelay's timer).
- */
-async function longestStall(
-  work: () => Promise<unknown>,
-): Promise<{ longest: number; turns: number }> {
-  let last = performance.now();
-  let longest = 0;
-  let turns = 0;
+interface Stall {
+  /** Longest wall-clock gap between event-loop turns, ms. */
+  readonly wall: number;
+  /** Longest gap in process CPU time between turns, ms: what the scrape itself ran, without preemption by other processes. */
+  readonly cpu: number;
+}
+
+/** Longest gap between event-loop turns while `work` runs, measured with a setImmediate ping. */
+async function longestStall(work: () => Promise<unknown>): Promise<Stall> {
+  let lastWall = performance.now();
+  let lastCpu = process.cpuUsage();
+  let wall = 0;
+  let cpu = 0;
   let running = true;
   const ping = () => {
     const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-    turns++;
+    const used = process.cpuUsage(lastCpu);
+    wall = Math.max(wall, now - lastWall);
+    cpu = Math.max(cpu, (used.user + used.system) / 1000);
+    lastWall = now;
+    lastCpu = process.cpuUsage();
     if (running) setImmediate(ping);
   };
   setImmediate(ping);
   await work();
   running = false;
   await new Promise<void>((resolve) => setImmediate(resolve));
-  return { longest, turns };
+  return { wall, cpu };
 }
 
 describe('scrape cost', () => {
@@ -43,26 +48,29 @@ describe('scrape cost', () => {
     expect(samples).toBeGreaterThan(5_000);
   });
 
-  // The bound is generous on purpose: this machine has 2 cores shared with
-  // other jobs, so one OS preemption can add ~10 ms to any gap, and the median
-  // of 5 scrapes filters that out. Slicing itself is proven in
-  // serialize.test.ts; here the realistic exposition (~6,000 samples, ~580 kB)
-  // must never hold the loop longer than a 2 ms slice plus one metric family.
-  // Measured on the shared machine: median 2.5–4.5 ms.
+  // Two measures, because the machine running the suite (2 cores shared with
+  // other jobs) may preempt this process for 10 ms or more at any moment:
+  // - CPU time between event-loop turns is what the scrape itself kept the
+  //   loop busy; its median over 5 scrapes must stay under 10 ms (slices are
+  //   2 ms; even big families yield every 256 samples). Measured alone:
+  //   about 2-4 ms.
+  // - Wall time is reported, and bounded only loosely (50 ms) as a smoke check.
+  // An unsliced scrape of the same registry is reported for comparison.
   it('never stalls the event loop for more than a few ms during a scrape of the full catalog', async () => {
     const registry = instrumentation.metrics.registry;
-    const stalls: number[] = [];
+    const stalls: Stall[] = [];
     for (let i = 0; i < 5; i++) {
-      const result = await longestStall(() => serializeRegistry(registry, 'openmetrics'));
-      stalls.push(result.longest);
+      stalls.push(await longestStall(() => serializeRegistry(registry, 'openmetrics')));
     }
-    stalls.sort((a, b) => a - b);
+    const cpu = stalls.map((s) => s.cpu).sort((a, b) => a - b);
+    const wall = stalls.map((s) => s.wall).sort((a, b) => a - b);
     const unsliced = await longestStall(() =>
       serializeRegistry(registry, 'prometheus', { sliceMs: Number.POSITIVE_INFINITY }),
     );
     console.info(
-      `scrape stalls ms: ${stalls.map((s) => s.toFixed(1)).join(', ')}; unsliced: ${unsliced.longest.toFixed(1)}`,
+      `scrape stalls ms — cpu: ${cpu.map((s) => s.toFixed(1)).join(', ')}; wall: ${wall.map((s) => s.toFixed(1)).join(', ')}; unsliced wall ${unsliced.wall.toFixed(1)}`,
     );
-    expect(stalls[2]).toBeLessThan(15);
+    expect(cpu[2]).toBeLessThan(10);
+    expect(wall[2]).toBeLessThan(50);
   });
 });

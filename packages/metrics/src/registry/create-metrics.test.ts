@@ -50,7 +50,7 @@ describe('createMetrics', () => {
     expect(() =>
       createMetrics({ registry, collectDefaultMetrics: false }),
     ).toThrowErrorMatchingInlineSnapshot(
-      `[TypeError: Expected \`registry\` to be a registry where \`portcullis_bulkhead_active\` is free or a gauge, got "counter"]`,
+      `[TypeError: Expected \`registry\` to be a registry where \`portcullis_bulkhead_active\` is free or the Portcullis gauge, got "counter"]`,
     );
   });
 

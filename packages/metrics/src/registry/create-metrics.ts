@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import * as promClient from 'prom-client';
 import { DEFAULT_METRIC_PREFIX, METRIC_CATALOG, PROCESS_METRIC_NAMES } from '../catalog/catalog';
 import type { MetricDefinition } from '../catalog/types';
+import { CatalogMetric, isCatalogMetric } from './catalog-metrics';
 import { LabelGuard, type LabelValues } from './label-guard';
 
 /** Options of {@link createMetrics}. */
@@ -33,9 +34,6 @@ export interface CreateMetricsOptions {
   readonly maxLabelValues?: number;
 }
 
-/** A prom-client metric of the catalog. */
-export type CatalogMetric = promClient.Counter | promClient.Gauge | promClient.Histogram;
-
 /** The catalog registered on a registry, with bounded-label recording helpers. */
 export interface PortcullisMetrics {
   /** The registry the catalog lives on. */
@@ -50,14 +48,8 @@ export interface PortcullisMetrics {
   set(name: string, labels: LabelValues | undefined, value: number): void;
   /** Records one observation (in the metric's base unit) on a catalog histogram. */
   observe(name: string, labels: LabelValues | undefined, value: number): void;
-  /** The prom-client object of a catalog metric (name without prefix). */
+  /** The registered object of a catalog metric (name without prefix). */
   metric(name: string): CatalogMetric;
-}
-
-interface Entry {
-  readonly definition: MetricDefinition;
-  readonly metric: CatalogMetric;
-  readonly guard: LabelGuard;
 }
 
 const PREFIX_PATTERN = /^([a-zA-Z_][a-zA-Z0-9_]*)?$/;
@@ -87,52 +79,44 @@ export function createMetrics(options: CreateMetricsOptions = {}): PortcullisMet
   }
   if (options.collectDefaultMetrics ?? true) registerProcessMetrics(registry);
 
-  const entries = new Map<string, Entry>();
+  const entries = new Map<string, CatalogMetric>();
   let overflow: (name: string) => void = () => {};
   for (const definition of METRIC_CATALOG) {
-    const metric = registerOne(registry, prefix, definition);
     const guard = new LabelGuard(definition, maxLabelValues, () => overflow(definition.name));
-    entries.set(definition.name, { definition, metric, guard });
+    entries.set(definition.name, registerOne(registry, prefix, definition, guard));
   }
-  const overflowEntry = entries.get('metrics_label_overflow_total')!;
-  overflow = (name) => (overflowEntry.metric as promClient.Counter).inc({ metric: name });
+  const overflowMetric = entries.get('metrics_label_overflow_total')!;
+  overflow = (name) => overflowMetric.add({ metric: name }, 1);
 
-  const entry = (name: string, type?: MetricDefinition['type']): Entry => {
+  const entry = (name: string, type?: MetricDefinition['type']): CatalogMetric => {
     const found = entries.get(name);
-    if (found === undefined || (type !== undefined && found.definition.type !== type)) {
+    if (found === undefined || (type !== undefined && found.type !== type)) {
       throw invalidOption('name', `a catalog ${type ?? 'metric'} name`, name);
     }
     return found;
   };
 
   preZero(entries);
-  (entry('build_info').metric as promClient.Gauge).set(
-    { version: VERSION, nodejs_version: process.version },
-    1,
-  );
+  entry('build_info').set({ version: VERSION, nodejs_version: process.version }, 1);
 
   return {
     registry,
     prefix,
     inc(name, labels, value = 1) {
-      const { metric, guard } = entry(name);
-      if (metric instanceof promClient.Histogram)
-        throw invalidOption('name', 'a counter or gauge', name);
-      metric.inc(guard.apply(labels), value);
+      const metric = entry(name);
+      if (metric.type === 'histogram') throw invalidOption('name', 'a counter or gauge', name);
+      metric.add(labels, value);
     },
     dec(name, labels, value = 1) {
-      const { metric, guard } = entry(name, 'gauge');
-      (metric as promClient.Gauge).dec(guard.apply(labels), value);
+      entry(name, 'gauge').add(labels, -value);
     },
     set(name, labels, value) {
-      const { metric, guard } = entry(name, 'gauge');
-      (metric as promClient.Gauge).set(guard.apply(labels), value);
+      entry(name, 'gauge').set(labels, value);
     },
     observe(name, labels, value) {
-      const { metric, guard } = entry(name, 'histogram');
-      (metric as promClient.Histogram).observe(guard.apply(labels), value);
+      entry(name, 'histogram').observe(labels, value);
     },
-    metric: (name) => entry(name).metric,
+    metric: (name) => entry(name),
   };
 }
 
@@ -145,51 +129,31 @@ function registerOne(
   registry: Registry,
   prefix: string,
   definition: MetricDefinition,
+  guard: LabelGuard,
 ): CatalogMetric {
   const name = prefix + definition.name;
-  const existing = registry.getSingleMetric(name);
+  const existing: unknown = registry.getSingleMetric(name);
   if (existing !== undefined) {
-    if (!isCatalogMetric(existing, definition)) {
+    if (!isCatalogMetric(existing) || existing.type !== definition.type) {
       throw invalidOption(
         'registry',
-        `a registry where \`${name}\` is free or a ${definition.type}`,
+        `a registry where \`${name}\` is free or the Portcullis ${definition.type}`,
         (existing as { type?: string }).type,
       );
     }
     return existing;
   }
-  const config = {
-    name,
-    help: definition.help,
-    labelNames: definition.labels.map((l) => l.name),
-    registers: [registry],
-  };
-  switch (definition.type) {
-    case 'counter':
-      return new promClient.Counter(config);
-    case 'gauge':
-      return new promClient.Gauge(config);
-    case 'histogram':
-      return new promClient.Histogram({ ...config, buckets: [...(definition.buckets ?? [])] });
-  }
-}
-
-function isCatalogMetric(metric: unknown, definition: MetricDefinition): metric is CatalogMetric {
-  switch (definition.type) {
-    case 'counter':
-      return metric instanceof promClient.Counter;
-    case 'gauge':
-      return metric instanceof promClient.Gauge;
-    case 'histogram':
-      return metric instanceof promClient.Histogram;
-  }
+  const metric = new CatalogMetric(name, definition, guard);
+  registry.registerMetric(metric as unknown as promClient.Metric);
+  return metric;
 }
 
 /** Counters and gauges whose labels are all enumerated and few get explicit zeros, so rate() and alerts see them from the first scrape. */
 const PRE_ZERO_MAX_SERIES = 16;
 
-function preZero(entries: ReadonlyMap<string, Entry>): void {
-  for (const { definition, metric } of entries.values()) {
+function preZero(entries: ReadonlyMap<string, CatalogMetric>): void {
+  for (const metric of entries.values()) {
+    const definition = metric.definition;
     if (definition.type === 'histogram' || definition.labels.length === 0) continue;
     if (definition.name === 'circuit_breaker_state') continue;
     if (definition.labels.some((l) => l.values === undefined)) continue;
@@ -198,6 +162,6 @@ function preZero(entries: ReadonlyMap<string, Entry>): void {
       combinations = combinations.flatMap((c) => l.values!.map((v) => ({ ...c, [l.name]: v })));
     }
     if (combinations.length > PRE_ZERO_MAX_SERIES) continue;
-    for (const labels of combinations) (metric as promClient.Counter).inc(labels, 0);
+    for (const labels of combinations) metric.add(labels, 0);
   }
 }

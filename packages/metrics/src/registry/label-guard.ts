@@ -15,33 +15,48 @@ export type LabelValues = Readonly<Record<string, string | number | undefined>>;
  * values; anything else becomes `other`, so series can never grow with users.
  */
 export class LabelGuard {
-  readonly #names: readonly string[];
+  /** Label names in catalog order. */
+  readonly names: readonly string[];
   readonly #allowed: readonly (ReadonlySet<string> | undefined)[];
   readonly #seen: Set<string>[];
   readonly #maxValues: number;
   readonly #onOverflow: () => void;
+  /** The bounded values of the last {@link key} call, in catalog order. */
+  readonly last: string[];
 
   constructor(definition: MetricDefinition, maxValues: number, onOverflow: () => void) {
-    this.#names = definition.labels.map((l) => l.name);
+    this.names = definition.labels.map((l) => l.name);
     this.#allowed = definition.labels.map((l) =>
       l.values === undefined ? undefined : new Set(l.values),
     );
     this.#seen = definition.labels.map(() => new Set<string>());
     this.#maxValues = maxValues;
     this.#onOverflow = onOverflow;
+    this.last = this.names.map(() => MISSING_LABEL_VALUE);
   }
 
-  /** Returns bounded label values in catalog order, ready for prom-client. */
-  apply(values: LabelValues | undefined): Record<string, string> {
-    const out: Record<string, string> = {};
-    const names = this.#names;
+  /**
+   * Bounds `values`, stores them in {@link last} and returns the series key
+   * (the bounded values joined), without allocating anything else.
+   */
+  key(values: LabelValues | undefined): string {
+    const names = this.names;
+    let key = '';
     for (let i = 0; i < names.length; i++) {
-      const name = names[i]!;
-      const raw = values?.[name];
-      out[name] =
+      const raw = values?.[names[i]!];
+      const value =
         raw === undefined || raw === '' ? MISSING_LABEL_VALUE : this.#bound(i, String(raw));
+      this.last[i] = value;
+      key = i === 0 ? value : `${key}\u0001${value}`;
     }
-    return out;
+    return key;
+  }
+
+  /** The labels object of the values stored by the last {@link key} call. */
+  lastLabels(): Record<string, string> {
+    const labels: Record<string, string> = {};
+    for (let i = 0; i < this.names.length; i++) labels[this.names[i]!] = this.last[i]!;
+    return labels;
   }
 
   #bound(index: number, value: string): string {
