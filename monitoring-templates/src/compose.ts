@@ -59,7 +59,7 @@ export function composeFile(): Record<string, unknown> {
         networks,
       },
       grafana: {
-        image: 'grafana/grafana:12.0.2',
+        image: 'grafana/grafana:13.2.1',
         restart,
         environment: {
           GF_SECURITY_ADMIN_PASSWORD: `\${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD}`,

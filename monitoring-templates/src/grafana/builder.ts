@@ -3,8 +3,12 @@
  * uids, the current schemaVersion, and panels laid out on the 24-column grid.
  */
 
-/** Dashboard JSON schema version written by Grafana 12. */
-export const SCHEMA_VERSION = 41;
+/**
+ * Dashboard JSON schema version of current Grafana (13.x: `DASHBOARD_SCHEMA_VERSION`
+ * 42). Older Grafana 12 (41) still imports it; migration 42 only concerns
+ * `hideFrom`, which these dashboards do not set.
+ */
+export const SCHEMA_VERSION = 42;
 
 /** The datasource every panel uses: the dashboard's `datasource` variable. */
 export const DATASOURCE = { type: 'prometheus', uid: `\${datasource}` } as const;
