@@ -32,4 +32,4 @@ export function withTraffic(expr: string, rate: string): string {
 }
 
 /** A number as PromQL writes it, without float noise (`0.07200000000000001` → `0.072`). */
-export const num = (value: number) => String(Number(value.toPrecision(6)));
+export const num = (value: number) => String(Number(value.toPrecision(12)));
