@@ -15,7 +15,7 @@ let backupDir: string;
 
 beforeAll(async () => {
   pg = await startPostgres({ password: 'backup-test-pass', database: 'portcullis' });
-});
+}, 60_000);
 afterAll(() => pg?.stop());
 beforeEach(() => {
   if (backupDir) rmSync(backupDir, { recursive: true, force: true });

@@ -38,7 +38,7 @@ beforeAll(async () => {
   allowed = await writeEdgeConfig(port, true);
   denied = await writeEdgeConfig(port, false);
   stops.push((await startNginx(allowed)).stop, (await startNginx(denied)).stop);
-});
+}, 60_000);
 
 afterAll(async () => {
   await Promise.all(stops.map((stop) => stop()));

@@ -11,7 +11,7 @@ describe('startPostgres', () => {
   let server: PostgresServer;
   beforeAll(async () => {
     server = await startPostgres({ password: 'test-pass' });
-  });
+  }, 60_000);
   afterAll(() => server?.stop());
 
   it('runs a real PostgreSQL on 127.0.0.1 with the database created', async () => {
@@ -40,5 +40,5 @@ describe('startPostgres', () => {
     await other.stop();
     await expect(other.query('SELECT 1')).rejects.toThrow();
     await other.stop();
-  });
+  }, 30_000);
 });
