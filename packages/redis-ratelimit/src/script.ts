@@ -100,11 +100,10 @@ if gcra then
     redis.call('PEXPIRE', meta, math.max(1, resetMs, blockedUntil - now))
   end
 else
-  if op ~= 'p' then
+  -- Count with ZCOUNT; trim only where something is written (TTLs clean the rest).
+  if op == 'r' then
     redis.call('ZREMRANGEBYSCORE', log, '-inf', num(now - longest))
     if burst > 0 then redis.call('ZREMRANGEBYSCORE', bk, '-inf', num(now - bw)) end
-  end
-  if op == 'r' then
     for k = 1, cost do
       local a = redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')
       local b = redis.call('ZRANGE', bk, -1, -1, 'WITHSCORES')
@@ -117,22 +116,14 @@ else
       end
     end
   end
-  -- After trimming, the longest window's count is the ZSET's size.
-  local trimmed = op ~= 'p'
-  local card = nil
   local used = {}
+  local live = 0
   for i = 1, n do
-    if trimmed and wins[i] == longest then
-      card = card or redis.call('ZCARD', log)
-      used[i] = card
-    else
-      used[i] = redis.call('ZCOUNT', log, '(' .. num(now - wins[i]), '+inf')
-    end
+    used[i] = redis.call('ZCOUNT', log, '(' .. num(now - wins[i]), '+inf')
+    if wins[i] == longest then live = used[i] end
   end
   local bused = 0
-  if burst > 0 then
-    if trimmed then bused = redis.call('ZCARD', bk) else bused = redis.call('ZCOUNT', bk, '(' .. num(now - bw), '+inf') end
-  end
+  if burst > 0 then bused = redis.call('ZCOUNT', bk, '(' .. num(now - bw), '+inf') end
   local bavail = burst - bused
   local need = 0
   if op ~= 'r' then
@@ -173,7 +164,9 @@ else
   elseif op == 'c' then
     local regular = cost - need
     if regular > 0 then
-      card = card or redis.call('ZCARD', log)
+      -- After the trim the log holds exactly the live entries: member indexes stay unique.
+      redis.call('ZREMRANGEBYSCORE', log, '-inf', num(now - longest))
+      local card = live
       newest = now
       local args = {}
       for i = 1, regular do
@@ -184,6 +177,7 @@ else
       redis.call('PEXPIRE', log, longest)
     end
     if need > 0 then
+      redis.call('ZREMRANGEBYSCORE', bk, '-inf', num(now - bw))
       local args = {}
       for i = 1, need do
         args[#args + 1] = num(now)
@@ -197,7 +191,7 @@ else
     end
     for i = 1, n do used[i] = used[i] + cost - need end
   end
-  if newest == nil and card ~= 0 then
+  if newest == nil and live > 0 then
     local top = redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')
     if top[2] then newest = tonumber(top[2]) end
   end
@@ -207,7 +201,7 @@ else
     if newest then resets[i] = math.max(0, newest + wins[i] - now) end
     resetMs = math.max(resetMs, resets[i])
   end
-  if newestBurst == nil and burst > 0 and (bused > 0 or not trimmed) then
+  if newestBurst == nil and bused > 0 then
     local top = redis.call('ZRANGE', bk, -1, -1, 'WITHSCORES')
     if top[2] then newestBurst = tonumber(top[2]) end
   end
