@@ -19,6 +19,16 @@ describe('createMemoryNonceStore', () => {
     expect(store.claim('n', 1000)).toBe(true);
   });
 
+  it('keeps a re-claimed nonce when its earlier expiry is swept', () => {
+    const store = createMemoryNonceStore();
+    expect(store.claim('n', 1000)).toBe(true);
+    vi.advanceTimersByTime(1000);
+    expect(store.claim('n', 1000)).toBe(true);
+    vi.advanceTimersByTime(500);
+    expect(store.claim('other', 1000)).toBe(true); // sweeps the first expiry of 'n'
+    expect(store.claim('n', 1000)).toBe(false);
+  });
+
   it('drops expired nonces to make room, and fails closed when full of live ones', () => {
     const store = createMemoryNonceStore({ maxEntries: 3 });
     for (const n of ['a', 'b', 'c']) expect(store.claim(n, 1000)).toBe(true);

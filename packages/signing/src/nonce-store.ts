@@ -43,34 +43,58 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
   const maxEntries = options.maxEntries ?? 100_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1)
     throw invalidOption('maxEntries', 'a positive integer', maxEntries);
-  // Insertion order is close to expiry order (one TTL per verifier), so the
-  // oldest entries sit at the front of the Map and sweeping stops early.
-  const entries = new Map<string, number>();
+  const expiries = new Map<string, number>();
+  // Expiry queue in claim order, which is expiry order for one TTL. Sweeping
+  // a Map from its front instead is quadratic: V8 keeps deleted entries as
+  // holes that every new iterator walks past.
+  let queueKeys: string[] = [];
+  let queueExpiries: number[] = [];
+  let head = 0;
 
-  function sweep(now: number, limit: number): void {
-    let checked = 0;
-    for (const [key, expiresAt] of entries) {
-      if (checked++ >= limit) return;
-      if (expiresAt <= now) entries.delete(key);
+  function sweepFront(now: number): void {
+    for (let n = 0; n < 64 && head < queueKeys.length && queueExpiries[head]! <= now; n++) {
+      const key = queueKeys[head]!;
+      if (expiries.get(key) === queueExpiries[head]) expiries.delete(key);
+      head++;
     }
+    if (head > 1024 && head * 2 > queueKeys.length) {
+      queueKeys = queueKeys.slice(head);
+      queueExpiries = queueExpiries.slice(head);
+      head = 0;
+    }
+  }
+
+  function sweepAll(now: number): void {
+    for (const [key, expiresAt] of expiries) if (expiresAt <= now) expiries.delete(key);
+    const keys: string[] = [];
+    const times: number[] = [];
+    for (const [key, expiresAt] of expiries) {
+      keys.push(key);
+      times.push(expiresAt);
+    }
+    queueKeys = keys;
+    queueExpiries = times;
+    head = 0;
   }
 
   return {
     get size() {
-      return entries.size;
+      return expiries.size;
     },
     claim(key, ttlMs) {
       const now = Date.now();
-      sweep(now, 8);
-      const existing = entries.get(key);
+      sweepFront(now);
+      const existing = expiries.get(key);
       if (existing !== undefined && existing > now) return false;
-      if (existing === undefined && entries.size >= maxEntries) {
-        sweep(now, Number.POSITIVE_INFINITY);
-        if (entries.size >= maxEntries)
+      if (existing === undefined && expiries.size >= maxEntries) {
+        sweepAll(now);
+        if (expiries.size >= maxEntries)
           throw new NonceStoreFullError(`Nonce store holds ${maxEntries} unexpired nonces`);
       }
-      entries.delete(key);
-      entries.set(key, now + ttlMs);
+      const expiresAt = now + ttlMs;
+      expiries.set(key, expiresAt);
+      queueKeys.push(key);
+      queueExpiries.push(expiresAt);
       return true;
     },
   };
