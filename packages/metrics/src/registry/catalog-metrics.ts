@@ -47,8 +47,11 @@ export class CatalogMetric {
   readonly aggregator = 'sum' as const;
   readonly definition: MetricDefinition;
   readonly #guard: LabelGuard;
-  readonly #series = new Map<string, Series>();
-  readonly #histograms = new Map<string, HistogramSeries>();
+  // Series are found through one nested map per label, so a hit allocates nothing.
+  #tree = new Map<string, unknown>();
+  #flat: Series | HistogramSeries | undefined;
+  readonly #series: Series[] = [];
+  readonly #histograms: HistogramSeries[] = [];
   readonly #bounds: readonly number[];
 
   constructor(name: string, definition: MetricDefinition, guard: LabelGuard) {
@@ -70,8 +73,8 @@ export class CatalogMetric {
 
   /** Creates the series of `labels` without recording anything (histograms). */
   observeNothing(labels?: LabelValues): void {
-    const key = this.#guard.key(labels);
-    if (!this.#histograms.has(key)) this.#newHistogram(key);
+    this.#guard.bound(labels);
+    this.#find(this.#newHistogram);
   }
 
   /** Adds `value` to the series of `labels` (counters: never negative). */
@@ -89,9 +92,8 @@ export class CatalogMetric {
   /** Records one observation (histograms). */
   observe(labels: LabelValues | undefined, value: number): void {
     if (Number.isNaN(value)) return;
-    const key = this.#guard.key(labels);
-    let series = this.#histograms.get(key);
-    if (series === undefined) series = this.#newHistogram(key);
+    this.#guard.bound(labels);
+    const series = this.#find(this.#newHistogram);
     const bounds = this.#bounds;
     let index = 0;
     while (index < bounds.length && value > bounds[index]!) index++;
@@ -104,9 +106,9 @@ export class CatalogMetric {
   get(): MetricSnapshot {
     const values: MetricSample[] = [];
     if (this.type === 'histogram') {
-      for (const series of this.#histograms.values()) this.#histogramSamples(series, values);
+      for (const series of this.#histograms) this.#histogramSamples(series, values);
     } else {
-      for (const series of this.#series.values()) {
+      for (const series of this.#series) {
         values.push({ labels: series.labels, value: series.value });
       }
     }
@@ -121,34 +123,60 @@ export class CatalogMetric {
 
   /** Forgets every series (prom-client's `registry.resetMetrics()` calls this). */
   reset(): void {
-    this.#series.clear();
-    this.#histograms.clear();
+    this.#tree = new Map();
+    this.#flat = undefined;
+    this.#series.length = 0;
+    this.#histograms.length = 0;
     this.#initialise();
   }
 
   #seriesOf(labels: LabelValues | undefined): Series {
-    const key = this.#guard.key(labels);
-    let series = this.#series.get(key);
-    if (series === undefined) {
-      series = { labels: this.#guard.lastLabels(), value: 0 };
-      this.#series.set(key, series);
-    }
-    return series;
+    this.#guard.bound(labels);
+    return this.#find(this.#newSeries);
   }
 
-  #newHistogram(key: string): HistogramSeries {
+  #find<S extends Series | HistogramSeries>(create: () => S): S {
+    const values = this.#guard.last;
+    const last = values.length - 1;
+    if (last < 0) {
+      this.#flat ??= create();
+      return this.#flat as S;
+    }
+    let node = this.#tree;
+    for (let i = 0; i < last; i++) {
+      let next = node.get(values[i]!) as Map<string, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(values[i]!, next);
+      }
+      node = next;
+    }
+    let leaf = node.get(values[last]!) as S | undefined;
+    if (leaf === undefined) {
+      leaf = create();
+      node.set(values[last]!, leaf);
+    }
+    return leaf;
+  }
+
+  readonly #newSeries = (): Series => {
+    const series: Series = { labels: this.#guard.lastLabels(), value: 0 };
+    this.#series.push(series);
+    return series;
+  };
+
+  readonly #newHistogram = (): HistogramSeries => {
     const labels = this.#guard.lastLabels();
-    const bucketLabels = [...this.#bounds, '+Inf'].map((le) => ({ le, ...labels }));
     const series: HistogramSeries = {
       labels,
       counts: new Float64Array(this.#bounds.length + 1),
-      bucketLabels,
+      bucketLabels: [...this.#bounds, '+Inf'].map((le) => ({ le, ...labels })),
       sum: 0,
       count: 0,
     };
-    this.#histograms.set(key, series);
+    this.#histograms.push(series);
     return series;
-  }
+  };
 
   #histogramSamples(series: HistogramSeries, into: MetricSample[]): void {
     const bucketName = `${this.name}_bucket`;

@@ -21,7 +21,7 @@ export class LabelGuard {
   readonly #seen: Set<string>[];
   readonly #maxValues: number;
   readonly #onOverflow: () => void;
-  /** The bounded values of the last {@link key} call, in catalog order. */
+  /** The bounded values of the last {@link bound} call, in catalog order. */
   readonly last: string[];
 
   constructor(definition: MetricDefinition, maxValues: number, onOverflow: () => void) {
@@ -35,24 +35,17 @@ export class LabelGuard {
     this.last = this.names.map(() => MISSING_LABEL_VALUE);
   }
 
-  /**
-   * Bounds `values`, stores them in {@link last} and returns the series key
-   * (the bounded values joined), without allocating anything else.
-   */
-  key(values: LabelValues | undefined): string {
+  /** Bounds `values` and stores them in {@link last}, allocating nothing. */
+  bound(values: LabelValues | undefined): void {
     const names = this.names;
-    let key = '';
     for (let i = 0; i < names.length; i++) {
       const raw = values?.[names[i]!];
-      const value =
+      this.last[i] =
         raw === undefined || raw === '' ? MISSING_LABEL_VALUE : this.#bound(i, String(raw));
-      this.last[i] = value;
-      key = i === 0 ? value : `${key}\u0001${value}`;
     }
-    return key;
   }
 
-  /** The labels object of the values stored by the last {@link key} call. */
+  /** The labels object of the values stored by the last {@link bound} call. */
   lastLabels(): Record<string, string> {
     const labels: Record<string, string> = {};
     for (let i = 0; i < this.names.length; i++) labels[this.names[i]!] = this.last[i]!;
