@@ -3,6 +3,8 @@
  * `generated.test.ts` regenerates in memory and fails when a committed file
  * differs, so the templates cannot drift from the catalog.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { alertmanagerConfig } from './alertmanager';
@@ -11,6 +13,7 @@ import { DASHBOARD_FILES, dashboards } from './grafana/dashboards';
 import { grafanaDashboardProvider, grafanaDatasources } from './grafana/provisioning';
 import { prometheusConfig } from './prometheus-config';
 import { buildRuleSet, RULE_FILES } from './rules/rule-files';
+import { renderRunbook, replaceRunbook } from './runbook';
 import { portcullisSchema } from './settings';
 
 /** The `monitoring-templates/` folder. */
@@ -29,6 +32,8 @@ export const OUTPUTS = {
   grafanaDatasources: `${GENERATED_DIR}/grafana/provisioning/datasources/portcullis.yml`,
   grafanaDashboards: `${GENERATED_DIR}/grafana/provisioning/dashboards/portcullis.yml`,
   compose: 'docker-compose.monitoring.yml',
+  /** Only its runbook block is generated; the rest is written by hand. */
+  monitoringDoc: 'MONITORING.md',
 } as const;
 
 const HEADER =
@@ -50,9 +55,13 @@ export function generateAll(): Map<string, string> {
   files.set(OUTPUTS.alertmanager, yaml(alertmanagerConfig()));
   files.set(OUTPUTS.grafanaDatasources, yaml(grafanaDatasources()));
   files.set(OUTPUTS.grafanaDashboards, yaml(grafanaDashboardProvider()));
-  for (const dashboard of dashboards(schema, rules.recorded)) {
+  const boards = dashboards(schema, rules.recorded);
+  for (const dashboard of boards) {
     files.set(`${GENERATED_DIR}/${DASHBOARD_FILES}/${dashboard.uid}.json`, json(dashboard));
   }
   files.set(OUTPUTS.compose, yaml(composeFile()));
+  const titles = Object.fromEntries(boards.map((board) => [board.uid, board.title]));
+  const doc = readFileSync(join(TEMPLATES_ROOT, OUTPUTS.monitoringDoc), 'utf8');
+  files.set(OUTPUTS.monitoringDoc, replaceRunbook(doc, renderRunbook(rules.definitions, titles)));
   return files;
 }

@@ -7,6 +7,7 @@ import { TEMPLATES_ROOT } from '../generate';
 import { portcullisSchema } from '../settings';
 import { run } from '../test-support/run';
 import { buildRuleSet, RULE_FILES } from './rule-files';
+import { RUNBOOKS } from './runbooks';
 
 const PROMETHEUS_DIR = join(TEMPLATES_ROOT, 'generated/prometheus');
 const rules = buildRuleSet(portcullisSchema());
@@ -69,6 +70,10 @@ describe('alert rules', () => {
     for (const definition of rules.definitions) {
       expect(headings).toContain(definition.alert.toLowerCase());
     }
+  });
+
+  it('has runbook guidance for exactly the alerts it defines', () => {
+    expect(Object.keys(RUNBOOKS).sort()).toEqual(rules.definitions.map((d) => d.alert).sort());
   });
 
   it('has multi-window burn-rate alerts for updates and per backend, with a traffic guard', () => {
