@@ -4,9 +4,29 @@
  * long polling and webhooks with dedup and per-chat ordering, and routing on
  * core's `compose()`. Test bots with `@portcullis/telegram-adapter/testing`.
  *
+ * @example
+ * ```ts
+ * import { createBot } from '@portcullis/telegram-adapter';
+ *
+ * const bot = createBot({ token: process.env.BOT_TOKEN! });
+ * bot.command('start', (ctx) => ctx.reply('Hello!'));
+ * await bot.startPolling();
+ * ```
+ *
  * @module
  */
 
+// Bot, context and routing (on core's compose())
+export type { BotOptions } from './bot/bot';
+export { Bot, createBot } from './bot/bot';
+export type { ParsedCommand } from './bot/command';
+export { parseCommand } from './bot/command';
+export type { AnswerExtra, EditExtra, ReplyExtra } from './bot/context';
+export { Context } from './bot/context';
+export type { BotFlow } from './bot/conversations';
+export { bindFlow, inState, migrateConversations } from './bot/conversations';
+export type { Route } from './bot/routes';
+export { callback, command, hears, on } from './bot/routes';
 // Bot API client
 export type {
   ApiClient,
@@ -23,6 +43,7 @@ export { TelegramApiError, TelegramNetworkError } from './client/errors';
 // Time
 export type { Clock, TimerHandle } from './clock';
 export { systemClock } from './clock';
+
 // Durable ingest (Redis Streams, sharded by chat)
 export type {
   DeadLetter,

@@ -75,6 +75,7 @@ export function createPoller(options: PollerOptions): Poller {
   const settled = new Set<number>(); // settled, not yet below the confirmed offset
   const retry = new Set<number>(); // not handled here (busy elsewhere, store failed): fetch again
   let newest: number | undefined;
+  let confirmed: number | undefined; // offset of the last getUpdates Telegram answered
   let running = false;
   let loop: Promise<void> | undefined;
   let fetchAbort: AbortController | undefined;
@@ -140,7 +141,6 @@ export function createPoller(options: PollerOptions): Poller {
         continue;
       }
       const offset = nextOffset();
-      if (offset !== undefined) prune(offset);
       fetchAbort = new AbortController();
       let updates: Update[];
       try {
@@ -155,6 +155,10 @@ export function createPoller(options: PollerOptions): Poller {
           { signal: fetchAbort.signal },
         );
         backoff = 0;
+        if (offset !== undefined) {
+          confirmed = offset;
+          prune(offset);
+        }
       } catch (error) {
         if (!running) break;
         if (error instanceof TelegramApiError && error.errorCode === 401) {
@@ -213,10 +217,11 @@ export function createPoller(options: PollerOptions): Poller {
       while (pending.size > 0 && clock.now() < deadline)
         await sleep(Math.min(50, deadline - clock.now()));
       const offset = nextOffset();
-      if (offset === undefined || settled.size === 0) return;
+      if (offset === undefined || offset === confirmed) return;
       try {
         // Confirms everything below the offset; returned updates stay unconfirmed.
         await api.call('getUpdates', { offset, limit: 1, timeout: 0 });
+        confirmed = offset;
         prune(offset);
       } catch (error) {
         report(error);

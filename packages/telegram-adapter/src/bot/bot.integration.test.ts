@@ -1,0 +1,167 @@
+import { defineFlow, isPortcullisError } from '@portcullis/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BotApiTestServer, createBotApiTestServer } from '../testing/bot-api-server';
+import { createUpdateFactory } from '../testing/update-factory';
+import { type Bot, type BotOptions, createBot } from './bot';
+import type { Context } from './context';
+
+let server: BotApiTestServer;
+let bot: Bot;
+afterEach(async () => {
+  await bot?.close();
+  await server?.close();
+});
+
+async function setup(options: Partial<BotOptions> = {}) {
+  server = await createBotApiTestServer({ me: { username: 'Shop_Bot' } });
+  bot = createBot({ token: server.token, apiRoot: server.apiRoot, ...options });
+  await bot.init();
+  return { updates: createUpdateFactory() };
+}
+
+describe('commands', () => {
+  it('matches /name with args and /start with its deep-link payload', async () => {
+    const { updates } = await setup();
+    const seen: unknown[] = [];
+    bot.command('start', (ctx) => void seen.push(['start', ctx.command?.payload]));
+    bot.command(['order', 'buy'], (ctx) => void seen.push([ctx.command?.name, ctx.match]));
+    await bot.handleUpdate(updates.command('start', 'ref_42'));
+    await bot.handleUpdate(updates.command('buy', '  3 apples '));
+    await bot.handleUpdate(updates.command('start', 'not a payload!'));
+    expect(seen).toEqual([
+      ['start', 'ref_42'],
+      ['buy', '3 apples'],
+      ['start', undefined],
+    ]);
+  });
+
+  it('accepts /cmd@ThisBot case-insensitively and ignores commands for other bots', async () => {
+    const { updates } = await setup();
+    const seen: string[] = [];
+    bot.command('help', (ctx) => void seen.push(ctx.message!.text!));
+    await bot.handleUpdate(updates.command('help', undefined, { botUsername: 'shop_bot' }));
+    await bot.handleUpdate(updates.command('help', undefined, { botUsername: 'OtherBot' }));
+    await bot.handleUpdate(updates.text('say /help'));
+    expect(seen).toEqual(['/help@shop_bot']);
+  });
+});
+
+describe('callbacks', () => {
+  it('answers a callback the handler did not answer, exactly once', async () => {
+    const { updates } = await setup();
+    bot.callback(/^buy:(\d+)$/, (ctx) => ctx.reply(`buying ${(ctx.match as RegExpExecArray)[1]}`));
+    bot.callback('help', (ctx) => ctx.answerCallbackQuery({ text: 'Help!' }));
+    const buy = updates.callback('buy:7');
+    const help = updates.callback('help');
+    server.pushUpdate(buy, help);
+    await bot.handleUpdate(buy);
+    await bot.handleUpdate(help);
+    expect(server.messages(1001).map((m) => m.text)).toEqual(['buying 7']);
+    expect(server.callsOf('answerCallbackQuery').map((c) => c.params)).toEqual([
+      { callback_query_id: buy.callback_query!.id },
+      { text: 'Help!', callback_query_id: help.callback_query!.id },
+    ]);
+  });
+
+  it('answers unmatched callbacks too, and a "query is too old" answer does not fail the update', async () => {
+    const { updates } = await setup();
+    const errors: unknown[] = [];
+    bot.catch((e) => void errors.push(e));
+    const stray = updates.callback('unknown');
+    server.pushUpdate(stray);
+    server.inject('answerCallbackQuery', { type: 'query-too-old' });
+    await bot.handleUpdate(stray);
+    expect(server.callsOf('answerCallbackQuery')).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('text, update types and errors', () => {
+  it('matches text and regexes, and filters by update type', async () => {
+    const { updates } = await setup();
+    const seen: string[] = [];
+    bot.hears('hi', () => void seen.push('exact'));
+    bot.hears(
+      /^order (\d+)$/,
+      (ctx) => void seen.push(`order ${(ctx.match as RegExpExecArray)[1]}`),
+    );
+    bot.on('edited_message', (ctx) => void seen.push(`edited ${ctx.text}`));
+    await bot.handleUpdate(updates.text('hi'));
+    await bot.handleUpdate(updates.text('order 12'));
+    await bot.handleUpdate(updates.editedText('fixed'));
+    expect(seen).toEqual(['exact', 'order 12', 'edited fixed']);
+    expect(bot.allowedUpdates()).toEqual(['edited_message', 'message']);
+  });
+
+  it('sends errors to the error boundary and still resolves', async () => {
+    const { updates } = await setup();
+    const caught: unknown[] = [];
+    bot.catch(
+      (error, ctx: Context) => void caught.push([ctx.update.update_id, (error as Error).message]),
+    );
+    bot.use(() => {
+      throw new Error('boom');
+    });
+    await bot.handleUpdate(updates.text('x'));
+    expect(caught).toHaveLength(1);
+  });
+
+  it('splits a long reply and refuses callback data over 64 bytes before sending', async () => {
+    const { updates } = await setup({ outbound: { perChatPerSecond: 1000 } });
+    bot.hears('long', (ctx) => ctx.reply(`${'a'.repeat(4000)}\n${'b'.repeat(200)}`));
+    const errors: unknown[] = [];
+    bot.catch((e) => void errors.push(e));
+    bot.hears('bad', (ctx) =>
+      ctx.reply('pick', {
+        reply_markup: { inline_keyboard: [[{ text: 'x', callback_data: 'x'.repeat(65) }]] },
+      }),
+    );
+    await bot.handleUpdate(updates.text('long'));
+    await bot.handleUpdate(updates.text('bad'));
+    expect(server.messages(1001).map((m) => m.text?.length)).toEqual([4001, 200]);
+    expect(isPortcullisError((errors[0] as Error).cause, 'callback_data_too_long')).toBe(true);
+  });
+});
+
+describe('conversations', () => {
+  const signup = defineFlow({
+    id: 'signup',
+    initial: 'askName',
+    states: {
+      askName: { on: { name: 'askAge' } },
+      askAge: { on: { age: 'done' } },
+      done: { final: true },
+    },
+  });
+
+  it('routes by FSM state, per chat and user', async () => {
+    const { updates } = await setup();
+    const flow = bot.flow(signup);
+    const seen: string[] = [];
+    bot.command('signup', (ctx) => flow.start(ctx));
+    bot.inState(flow, 'askName', async (ctx) => {
+      seen.push(`${ctx.from!.id} name ${ctx.text}`);
+      await flow.send(ctx, 'name');
+    });
+    bot.inState(flow, 'askAge', (ctx) => void seen.push(`${ctx.from!.id} age ${ctx.text}`));
+    const group = -500;
+    await bot.handleUpdate(updates.command('signup', undefined, { groupId: group, userId: 1 }));
+    await bot.handleUpdate(updates.text('Ada', { groupId: group, userId: 1 }));
+    await bot.handleUpdate(updates.text('not in a flow', { groupId: group, userId: 2 }));
+    await bot.handleUpdate(updates.text('36', { groupId: group, userId: 1 }));
+    expect(seen).toEqual(['1 name Ada', '1 age 36']);
+  });
+
+  it('moves the conversation to the supergroup on migrate_to_chat_id', async () => {
+    const { updates } = await setup();
+    const flow = bot.flow(signup);
+    const states: unknown[] = [];
+    bot.command('signup', (ctx) => flow.start(ctx));
+    bot.hears('where', async (ctx) => void states.push((await flow.get(ctx))?.state));
+    await bot.handleUpdate(updates.command('signup', undefined, { groupId: -7, userId: 1001 }));
+    await bot.handleUpdate(updates.migrateToSupergroup(-7, -1007));
+    await bot.handleUpdate(updates.text('where', { groupId: -1007 }));
+    await bot.handleUpdate(updates.text('where', { groupId: -7 }));
+    expect(states).toEqual(['askName', undefined]);
+  });
+});
