@@ -9,9 +9,9 @@ export interface SignableRequest {
   /** The method exactly as sent (`POST`). */
   readonly method: string;
   /**
-   * The request target: an absolute URL (`https://users/v1/x?y=1`, parsed with
-   * the WHATWG URL parser, as fetch and undici send it) or the raw origin form
-   * from the request line (`/v1/x?y=1`, as `IncomingMessage.url` gives it).
+   * The request target: an absolute URL (`http://users:8080/v1/x?y=1`) whose
+   * path and query are exactly what the HTTP client sends, or the raw origin
+   * form from the request line (`/v1/x?y=1`, as `IncomingMessage.url` gives it).
    */
   readonly url: string;
   /** Header names in any case; a value that arrived on several lines is joined with `, `. */
@@ -50,27 +50,38 @@ export interface Target {
   readonly host: string | undefined;
 }
 
+const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/;
+
 /**
- * Splits a request target. Origin form is split at the first `?` with no
- * normalisation at all (`//a/../b` stays as is: RFC 9421 §2.2.6 compares paths
- * as sent); absolute URLs go through the WHATWG parser, whose output is what
- * fetch and undici put on the wire.
+ * Splits a request target into `@path` and `@query` with no normalisation at
+ * all (RFC 9421 §2.2.6: `//a/../b` stays as is, percent-encoding untouched).
+ * An absolute URL loses its scheme, authority and fragment and is otherwise
+ * taken as written: that is what undici sends for `origin + path`, and what a
+ * server sees on the request line.
+ *
+ * @throws {TypeError} when `url` is neither origin form nor absolute.
  */
 export function splitTarget(url: string): Target {
-  if (url.startsWith('/')) {
-    const q = url.indexOf('?');
-    const rawPath = q === -1 ? url : url.slice(0, q);
-    return {
-      path: rawPath === '' ? '/' : rawPath,
-      query: q === -1 ? '?' : `?${url.slice(q + 1)}`,
-      host: undefined,
-    };
+  let rest = url;
+  let host: string | undefined;
+  if (!url.startsWith('/')) {
+    const match = ABSOLUTE.exec(url);
+    if (match === null) throw new TypeError('Expected an absolute URL or a path starting with /');
+    const authority = match[1]!.slice(match[1]!.lastIndexOf('@') + 1);
+    host = authority
+      .replace(/:\d*$/, '')
+      .replace(/^\[|\]$/g, '')
+      .toLowerCase();
+    rest = url.slice(match[0].length);
+    const hash = rest.indexOf('#');
+    if (hash !== -1) rest = rest.slice(0, hash);
   }
-  const parsed = new URL(url);
+  const q = rest.indexOf('?');
+  const path = q === -1 ? rest : rest.slice(0, q);
   return {
-    path: parsed.pathname === '' ? '/' : parsed.pathname,
-    query: parsed.search === '' ? '?' : parsed.search,
-    host: parsed.hostname,
+    path: path === '' ? '/' : path,
+    query: q === -1 ? '?' : `?${rest.slice(q + 1)}`,
+    host,
   };
 }
 

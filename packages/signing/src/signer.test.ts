@@ -105,7 +105,7 @@ describe('createSigner', () => {
     ).toThrow(/printable ASCII/);
   });
 
-  it('signs the path an absolute URL puts on the wire (WHATWG parsing, as fetch does)', () => {
+  it('signs the path and query of an absolute URL exactly as written, as undici sends them', () => {
     const signer = createSigner({
       keyId: 'k1',
       secret,
@@ -113,14 +113,31 @@ describe('createSigner', () => {
       now: () => 0,
       nonce: () => 'n',
     });
-    const a = signer.sign({
-      method: 'GET',
-      url: 'http://users/a/../b?q=é',
-      headers: {},
-      body: undefined,
-    });
-    const b = signer.sign({ method: 'GET', url: '/b?q=%C3%A9', headers: {}, body: undefined });
-    expect(a.Signature).toBe(b.Signature);
+    const sign = (url: string) =>
+      signer.sign({ method: 'GET', url, headers: {}, body: undefined }).Signature;
+    expect(sign('http://user:pw@users:8080/a/../b?q=%C3%A9#frag')).toBe(sign('/a/../b?q=%C3%A9'));
+    expect(sign('https://users/')).toBe(sign('/'));
+    expect(sign('https://users')).toBe(sign('/'));
+    expect(sign('http://users/b')).not.toBe(sign('/a/../b'));
+  });
+
+  it('takes the audience from the URL host without userinfo, port or brackets', () => {
+    const audienceOf = (url: string) =>
+      createSigner({ keyId: 'k1', secret }).sign({
+        method: 'GET',
+        url,
+        headers: {},
+        body: undefined,
+      })['Portcullis-Audience'];
+    expect(audienceOf('http://svc:pw@Users.Internal:8080/x')).toBe('users.internal');
+    expect(audienceOf('http://[::1]:8080/x')).toBe('::1');
+  });
+
+  it('refuses a URL that is neither absolute nor a path', () => {
+    const signer = createSigner({ keyId: 'k1', secret, audience: 'users' });
+    expect(() =>
+      signer.sign({ method: 'GET', url: 'users/x', headers: {}, body: undefined }),
+    ).toThrow(TypeError);
   });
 
   it.each([
