@@ -1,6 +1,9 @@
 import type { BenchSuite } from '../harness';
 import { breakerHalfFailing, breakerSuccess } from './breaker.bench';
+import { composeDispatch, composeDispatchTimed } from './compose.bench';
 import { instrumentationPublish } from './instrumentation-publish.bench';
+import { metricsHotPath, metricsHotPathRedis, metricsRecordCost } from './metrics.bench';
+import { metricsScrape } from './metrics-scrape.bench';
 import { ratelimitSuites } from './ratelimit.bench';
 import { serviceClientSuite } from './service-client.bench';
 import { signing } from './signing.bench';
@@ -12,5 +15,11 @@ export const suites: BenchSuite[] = [
   breakerHalfFailing,
   serviceClientSuite,
   signing,
+  composeDispatch,
+  composeDispatchTimed,
   ...ratelimitSuites,
+  metricsHotPath,
+  metricsHotPathRedis,
+  metricsRecordCost,
+  metricsScrape,
 ];
