@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { TEMPLATES_ROOT } from '../generate';
-import { portcullisSchema } from '../settings';
+import { portcullisSchema, SLO, THRESHOLDS } from '../settings';
 import { run } from '../test-support/run';
+import { percent } from './alert-model';
 import { buildRuleSet, RULE_FILES } from './rule-files';
 import { RUNBOOKS } from './runbooks';
 
@@ -70,6 +71,13 @@ describe('alert rules', () => {
     for (const definition of rules.definitions) {
       expect(headings).toContain(definition.alert.toLowerCase());
     }
+  });
+
+  it('quotes in MONITORING.md the SLO targets and traffic guard the rules use', () => {
+    const doc = readFileSync(join(TEMPLATES_ROOT, 'MONITORING.md'), 'utf8');
+    expect(doc).toContain(`SLOs: ${percent(SLO.updateSuccess)} of updates`);
+    expect(doc).toContain(`${percent(SLO.serviceSuccess)} of each\nbackend`);
+    expect(doc).toContain(`more than ${THRESHOLDS.minRequestsPerSecond} request/s`);
   });
 
   it('has runbook guidance for exactly the alerts it defines', () => {

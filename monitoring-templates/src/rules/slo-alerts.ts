@@ -30,6 +30,13 @@ const burnExpr = (ratios: Record<SloWindow, string>, tier: BurnRate, slo: number
   return `${ratios[tier.long]} > ${threshold} and ${ratios[tier.short]} > ${threshold}`;
 };
 
+const HOURS: Record<SloWindow, number> = { '5m': 5 / 60, '30m': 0.5, '1h': 1, '6h': 6 };
+const SLO_PERIOD_HOURS = 30 * 24;
+
+/** "over the last 1h and the last 5m (2% of the 30-day budget in 1h)". */
+const windows = (tier: BurnRate) =>
+  `over the last ${tier.long} and the last ${tier.short}; at this pace ${percent((tier.factor * HOURS[tier.long]) / SLO_PERIOD_HOURS)} of the 30-day budget is gone within ${tier.long}`;
+
 /** The four burn-rate alerts: update handling and per backend, fast and slow. */
 export function sloAlerts(schema: MetricSchema, recorded: RecordedNames): AlertDefinition[] {
   const handled = schema.metric('updates_handled_total');
@@ -63,8 +70,8 @@ export function sloAlerts(schema: MetricSchema, recorded: RecordedNames): AlertD
         recorded.updateRate1h,
       ),
       for: FAST_BURN.for,
-      summary: 'Update handling burns its error budget 14.4x too fast on {{ $labels.job }}',
-      description: `Update failures over the last hour and the last 5 minutes exceed 14.4x the budget of the ${budget(SLO.updateSuccess)} objective: 2% of the 30-day budget is gone within an hour.`,
+      summary: `Update handling burns its error budget ${FAST_BURN.factor}x too fast on {{ $labels.job }}`,
+      description: `Update failures exceed ${FAST_BURN.factor}x the budget of the ${budget(SLO.updateSuccess)} objective ${windows(FAST_BURN)}.`,
       tests: {
         evalTime: '70m',
         firing: [updates('handled', '0+60x80'), updates('failed', '0+10x80')],
@@ -81,8 +88,8 @@ export function sloAlerts(schema: MetricSchema, recorded: RecordedNames): AlertD
         recorded.updateRate1h,
       ),
       for: SLOW_BURN.for,
-      summary: 'Update handling burns its error budget 6x too fast on {{ $labels.job }}',
-      description: `Update failures over the last 6 hours and the last 30 minutes exceed 6x the budget of the ${budget(SLO.updateSuccess)} objective: 5% of the 30-day budget is gone within 6 hours.`,
+      summary: `Update handling burns its error budget ${SLOW_BURN.factor}x too fast on {{ $labels.job }}`,
+      description: `Update failures exceed ${SLOW_BURN.factor}x the budget of the ${budget(SLO.updateSuccess)} objective ${windows(SLOW_BURN)}.`,
       tests: {
         evalTime: '90m',
         interval: '5m',
@@ -100,8 +107,8 @@ export function sloAlerts(schema: MetricSchema, recorded: RecordedNames): AlertD
         recorded.serviceRate1h,
       ),
       for: FAST_BURN.for,
-      summary: 'Backend {{ $labels.service }} burns its error budget 14.4x too fast',
-      description: `Failed attempts to {{ $labels.service }} over the last hour and the last 5 minutes exceed 14.4x the budget of the ${budget(SLO.serviceSuccess)} objective.`,
+      summary: `Backend {{ $labels.service }} burns its error budget ${FAST_BURN.factor}x too fast`,
+      description: `Failed attempts to {{ $labels.service }} exceed ${FAST_BURN.factor}x the budget of the ${budget(SLO.serviceSuccess)} objective ${windows(FAST_BURN)}.`,
       tests: {
         evalTime: '70m',
         firing: [attempts('2xx', '0+60x80'), attempts('5xx', '0+10x80')],
@@ -118,8 +125,8 @@ export function sloAlerts(schema: MetricSchema, recorded: RecordedNames): AlertD
         recorded.serviceRate1h,
       ),
       for: SLOW_BURN.for,
-      summary: 'Backend {{ $labels.service }} burns its error budget 6x too fast',
-      description: `Failed attempts to {{ $labels.service }} over the last 6 hours and the last 30 minutes exceed 6x the budget of the ${budget(SLO.serviceSuccess)} objective.`,
+      summary: `Backend {{ $labels.service }} burns its error budget ${SLOW_BURN.factor}x too fast`,
+      description: `Failed attempts to {{ $labels.service }} exceed ${SLOW_BURN.factor}x the budget of the ${budget(SLO.serviceSuccess)} objective ${windows(SLOW_BURN)}.`,
       tests: {
         evalTime: '90m',
         interval: '5m',
