@@ -135,8 +135,9 @@ class Breaker implements CircuitBreaker {
         return value;
       },
       (error: unknown) => {
-        if (signal.aborted || !this.#o.isFailure(error)) this.#ignore(start, generation);
-        else this.#record(true, start, generation);
+        if ((signal !== NEVER_ABORTED && signal.aborted) || !this.#o.isFailure(error)) {
+          this.#ignore(start, generation);
+        } else this.#record(true, start, generation);
         throw error;
       },
     );

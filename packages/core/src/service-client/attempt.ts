@@ -5,7 +5,7 @@ import { context, propagation } from '@opentelemetry/api';
 import type { Pool } from 'undici';
 import { isPortcullisError } from '../errors/portcullis-error';
 import { CHANNELS, publish, type ServiceRequestOutcome } from '../instrumentation/channels';
-import { abortedError, TimeoutError } from '../resilience/errors';
+import { abortedError } from '../resilience/errors';
 import { NEVER_ABORTED } from '../resilience/policy';
 import { parseRetryAfter, readLimited } from './body';
 import { BODY_EXCERPT_CHARS, ServiceError } from './errors';
@@ -108,11 +108,18 @@ export function sendAttempt<T>(
       publishAttempt(call, state.status, durationMs, outcomeOf(error));
       reject(error);
     };
-    const onAbort = () => settle(abortedError(signal));
+    const fields = { service: call.service, method: call.method, route: call.route };
+    const onAbort = () =>
+      settle(
+        new ServiceError('aborted', 'aborted by the caller', { ...fields, cause: signal.reason }),
+      );
     const timer = setTimeout(
       () =>
         settle(
-          new TimeoutError(settings.timeoutMs, `${call.service} ${call.method} ${call.route}`),
+          new ServiceError('timeout', `no complete response within ${settings.timeoutMs} ms`, {
+            ...fields,
+            status: state.status,
+          }),
         ),
       settings.timeoutMs,
     );

@@ -174,6 +174,7 @@ describe('misbehaving services', () => {
     behaviour = (_req, res) => setTimeout(() => json(res, 200, {}), 400);
     const error = await failure(client({ retry: false, timeoutMs: 100 }).get('/slow'));
     expect(error).toMatchObject({ code: 'timeout', service: 'users', route: '/slow', status: 0 });
+    expect(error.message).toBe('users GET /slow: no complete response within 100 ms');
     expect(events.map((e) => e.outcome)).toEqual(['timeout']);
   });
 
