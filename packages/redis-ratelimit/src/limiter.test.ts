@@ -166,6 +166,34 @@ describe('createRateLimiter (memory engine, fake clock)', () => {
   });
 });
 
+describe('gcra', () => {
+  it('lets burst + 1 requests through at once, then exactly one every windowMs / limit', async () => {
+    const limiter = createRateLimiter({ policy: commandsPolicy({ algorithm: 'gcra' }) }); // 5/min, burst 2: T = 12 s
+    const first = [];
+    for (let i = 0; i < 4; i++) first.push((await limiter.consume('u')).allowed);
+    expect(first).toEqual([true, true, true, false]);
+    expect((await limiter.peek('u')).retryAfterMs).toBe(12_000);
+    vi.advanceTimersByTime(11_999);
+    expect((await limiter.consume('u')).allowed).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect((await limiter.consume('u')).allowed).toBe(true);
+    expect((await limiter.consume('u')).allowed).toBe(false);
+  });
+
+  it('keeps the long-run rate at limit per window under a steady overload', async () => {
+    const limiter = createRateLimiter({ policy: messagesPolicy({ algorithm: 'gcra' }) });
+    let admitted = 0;
+    // One attempt per second for two hours.
+    for (let second = 0; second < 7200; second++) {
+      if ((await limiter.consume('u')).allowed) admitted++;
+      vi.advanceTimersByTime(1000);
+    }
+    // 100 per hour (the slower window) over 2 h, plus the burst tolerance of 5 + 1.
+    expect(admitted).toBeLessThanOrEqual(200 + 6);
+    expect(admitted).toBeGreaterThanOrEqual(200);
+  });
+});
+
 describe('createMemoryEngine', () => {
   it('holds at most maxKeys subjects and drops expired ones', async () => {
     const engine = createMemoryEngine({ maxKeys: 100 });
