@@ -120,6 +120,15 @@ describe('nginx edge config', () => {
     expect(seen.map((s) => s.url)).toEqual(['/health']);
   });
 
+  it('answers its own container health check on the loopback port, without the gateway', async () => {
+    seen.length = 0;
+    const response = await fetch(`http://127.0.0.1:${allowed.healthPort}/nginx-health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+    expect((await fetch(`http://127.0.0.1:${allowed.healthPort}/health`)).status).toBe(404);
+    expect(seen).toHaveLength(0);
+  });
+
   it('redirects plain HTTP to HTTPS', async () => {
     const response = await new Promise<{ status: number; location: string | undefined }>(
       (resolve, reject) => {

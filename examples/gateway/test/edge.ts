@@ -64,6 +64,8 @@ export interface EdgeConfig {
   readonly configPath: string;
   readonly httpPort: number;
   readonly httpsPort: number;
+  /** The loopback port of the container health check (8081 in production). */
+  readonly healthPort: number;
   readonly certPem: string;
 }
 
@@ -76,6 +78,7 @@ export async function writeEdgeConfig(
   const certs = await selfSignedCertificate(join(dir, 'certs'));
   const httpPort = await freePort();
   const httpsPort = await freePort();
+  const healthPort = await freePort();
   mkdirSync(join(dir, 'cache'), { recursive: true });
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const ips = readFileSync(join(GATEWAY_DIR, 'nginx/telegram-ips.conf'), 'utf8');
@@ -92,10 +95,18 @@ export async function writeEdgeConfig(
     ['listen 80 default_server', `listen 127.0.0.1:${httpPort} default_server`],
     ['listen 443 ssl default_server', `listen 127.0.0.1:${httpsPort} ssl default_server`],
     ['worker_processes auto', 'worker_processes 1'],
+    ['listen 127.0.0.1:8081', `listen 127.0.0.1:${healthPort}`],
   ]);
   const configPath = join(dir, 'nginx.conf');
   writeFileSync(configPath, config);
-  return { dir, configPath, httpPort, httpsPort, certPem: readFileSync(certs.cert, 'utf8') };
+  return {
+    dir,
+    configPath,
+    httpPort,
+    httpsPort,
+    healthPort,
+    certPem: readFileSync(certs.cert, 'utf8'),
+  };
 }
 
 /** `nginx -t` on a config; resolves with its output, rejects when the config is invalid. */

@@ -22,6 +22,7 @@ describe('readServiceConfig', () => {
     const config = readServiceConfig('users', {
       PORT: '9000',
       SIGNING_KEY_ID: 'gw-2',
+      SIGNING_SECRET: '',
       SIGNING_SECRET_FILE: join(dir, 'secret'),
       SIGNING_PREVIOUS_KEY_ID: 'gw-1',
       SIGNING_PREVIOUS_SECRET: SECRET,

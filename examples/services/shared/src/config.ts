@@ -49,7 +49,8 @@ export function readServiceConfig(
   const problems: string[] = [];
   for (const secret of SECRETS) {
     const file = env[`${secret}_FILE`];
-    if (file === undefined || env[secret] !== undefined) continue;
+    // An empty variable counts as unset, so `SIGNING_SECRET=` in an env file does not hide the file.
+    if (file === undefined || (env[secret] !== undefined && env[secret] !== '')) continue;
     try {
       resolved[secret] = readFileSync(file, 'utf8').trim();
     } catch (error) {
