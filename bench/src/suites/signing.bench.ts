@@ -18,8 +18,7 @@ const payload = JSON.stringify({
   },
 });
 const body = new TextEncoder().encode(payload);
-if (body.byteLength !== 1024)
-  throw new Error(`body is ${body.byteLength} B`);
+if (body.byteLength !== 1024) throw new Error(`body is ${body.byteLength} B`);
 
 const url = 'http://users:8080/v1/updates?source=telegram';
 const baseHeaders = { 'content-type': 'application/json' };
@@ -62,6 +61,7 @@ let messageId = 0;
 export const signing: BenchSuite = {
   title: 'Signing: sign + verify a 1 KiB JSON request',
   reference: 'raw createHmac (timestamp.body)',
+  rounds: 11,
   note: 'Goal: Portcullis (memory nonces) at least 0.70x of raw createHmac, and faster than standardwebhooks.',
   cases: [
     {

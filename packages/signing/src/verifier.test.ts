@@ -2,7 +2,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SIGNING_CHANNELS, type SigningSignEvent, type SigningVerifyEvent } from './channels';
 import { isSignatureError } from './errors';
-import type { NonceStore } from './nonce-store';
+import { createMemoryNonceStore, type NonceStore } from './nonce-store';
 import { createSigner } from './signer';
 import { createVerifier, type VerifierOptions } from './verifier';
 
@@ -149,6 +149,12 @@ describe('createVerifier', () => {
     const error = await v.verify(signed()).catch((e: unknown) => e);
     expect(isSignatureError(error, 'nonce_store_unavailable')).toBe(true);
     expect(error).toMatchObject({ httpStatus: 503, retryable: true, cause });
+  });
+
+  it('fails closed as well when the memory store is full of live nonces', async () => {
+    const v = verifier({ nonceStore: createMemoryNonceStore({ maxEntries: 1 }) });
+    expect(await v.verify(signed())).toMatchObject({ ok: true });
+    await expect(v.verify(signed())).rejects.toMatchObject({ code: 'nonce_store_unavailable' });
   });
 
   it('returns its signature base only in debug mode', async () => {

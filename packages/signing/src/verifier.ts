@@ -9,6 +9,10 @@ import { createMemoryNonceStore, type NonceStore } from './nonce-store';
 import { parseSignature } from './parse-signature';
 import { hasBody, type SignableRequest } from './profile';
 
+function storeFailed(cause: unknown): SignatureError {
+  return new SignatureError('nonce_store_unavailable', 'The nonce store did not answer', { cause });
+}
+
 /** Options for {@link createVerifier}. */
 export interface VerifierOptions {
   /** The keys accepted, by id, with their life-cycle status. */
@@ -110,9 +114,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const now = options.now ?? Date.now;
   const ttlMs = (maxAge + maxSkew) * 1000;
 
-  async function check(request: SignableRequest): Promise<VerifyResult> {
+  // Synchronous up to the nonce claim, so a synchronous store (memory) costs
+  // no extra promise turns on the hot path.
+  function check(request: SignableRequest): VerifyResult | Promise<VerifyResult> {
     const parsed = parseSignature(request);
-    if (!parsed.ok) return { ok: false, code: parsed.code, keyId: parsed.keyId };
+    if (!parsed.ok) return parsed.keyId === undefined ? { ok: false, code: parsed.code } : parsed;
     const { keyId, base, created, expires, nonce, mac, audience, digest } = parsed;
     const fail = (code: VerifyErrorCode): VerifyResult =>
       debug ? { ok: false, code, keyId, signatureBase: base } : { ok: false, code, keyId };
@@ -132,33 +138,47 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (!safeEqual(mac, expected)) return fail('signature_mismatch');
     // Only a verified request may spend a nonce: otherwise anyone could burn
     // the gateway's future nonces with forged requests.
-    let fresh: boolean;
+    const accepted: VerifyResult = debug
+      ? { ok: true, keyId, created, signatureBase: base }
+      : { ok: true, keyId, created };
+    const settle = (fresh: boolean) => (fresh ? accepted : fail('replayed'));
+    let claimed: boolean | Promise<boolean>;
     try {
-      fresh = await nonceStore.claim(`${keyId}:${nonce}`, ttlMs);
+      claimed = nonceStore.claim(`${keyId}:${nonce}`, ttlMs);
     } catch (cause) {
-      throw new SignatureError('nonce_store_unavailable', 'The nonce store did not answer', {
-        cause,
-      });
+      throw storeFailed(cause);
     }
-    if (!fresh) return fail('replayed');
-    return debug ? { ok: true, keyId, created, signatureBase: base } : { ok: true, keyId, created };
+    if (typeof claimed === 'boolean') return settle(claimed);
+    return Promise.resolve(claimed).then(settle, (cause: unknown) => {
+      throw storeFailed(cause);
+    });
   }
 
-  const verify = async (request: SignableRequest): Promise<VerifyResult> => {
-    if (!verifyChannel.hasSubscribers) return check(request);
-    const started = performance.now();
-    const result = await check(request);
+  function published(result: VerifyResult, started: number): VerifyResult {
+    const durationMs = performance.now() - started;
     verifyChannel.publish(
       result.ok
-        ? { outcome: 'valid', keyId: result.keyId, durationMs: performance.now() - started }
+        ? { outcome: 'valid', keyId: result.keyId, durationMs }
         : {
             outcome: 'invalid',
             ...(result.keyId === undefined ? {} : { keyId: result.keyId }),
             errorCode: result.code,
-            durationMs: performance.now() - started,
+            durationMs,
           },
     );
     return result;
+  }
+
+  const verify = (request: SignableRequest): Promise<VerifyResult> => {
+    const started = verifyChannel.hasSubscribers ? performance.now() : -1;
+    let outcome: VerifyResult | Promise<VerifyResult>;
+    try {
+      outcome = check(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (started < 0) return Promise.resolve(outcome);
+    return Promise.resolve(outcome).then((result) => published(result, started));
   };
   return { verify };
 }
