@@ -9,7 +9,7 @@ import {
   ATTR_HTTP_REQUEST_RESEND_COUNT,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
 } from '@opentelemetry/semantic-conventions';
-import { CHANNELS, PortcullisError, publish } from '@portcullis/core';
+import { CHANNELS, createServiceClient, PortcullisError, publish } from '@portcullis/core';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentTracing } from './instrument-tracing';
@@ -21,12 +21,14 @@ let server: Server;
 let url: string;
 const received: string[] = [];
 let stop: () => void = () => {};
+let flaky = 0;
 
 beforeAll(async () => {
   provider.register();
   server = createServer((req, res) => {
     received.push(String(req.headers.traceparent));
-    res.writeHead(req.url === '/fail' ? 503 : 200, { 'content-type': 'application/json' });
+    const failNow = req.url === '/fail' || (req.url === '/flaky/7' && flaky++ === 0);
+    res.writeHead(failNow ? 503 : 200, { 'content-type': 'application/json' });
     res.end('{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -141,6 +143,40 @@ describe('tracing', () => {
     expect(first!.status.code).toBe(SpanStatusCode.ERROR);
     expect(second!.attributes[ATTR_HTTP_REQUEST_RESEND_COUNT]).toBe(1);
     expect(second!.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('follows the core service client: one span per attempt, each sending the update trace id', async () => {
+    stop = instrumentTracing();
+    flaky = 0;
+    const users = createServiceClient({
+      name: 'users',
+      baseUrl: url,
+      retry: { maxAttempts: 2, initialDelayMs: 1, jitter: 'none' },
+    });
+    try {
+      await withUpdateSpan({ updateId: 3, updateType: 'message' }, async () => {
+        const response = await users.get('/flaky/:id', { params: { id: 7 } });
+        expect(response.status).toBe(200);
+      });
+    } finally {
+      await users.close();
+    }
+    const spans = exporter.getFinishedSpans();
+    const root = spans.find((s) => s.name === 'process message')!;
+    const attempts = spans.filter((s) => s.kind === SpanKind.CLIENT);
+    expect(attempts.map((s) => s.name)).toEqual(['GET /flaky/:id', 'GET /flaky/:id']);
+    expect(attempts.map((s) => s.attributes[ATTR_HTTP_REQUEST_RESEND_COUNT])).toEqual([
+      undefined,
+      1,
+    ]);
+    expect(attempts.map((s) => s.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE])).toEqual([503, 200]);
+    for (const span of attempts)
+      expect(span.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
+    expect(received).toHaveLength(2);
+    for (const traceparent of received) {
+      expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+      expect(traceparent.split('-')[1]).toBe(root.spanContext().traceId);
+    }
   });
 
   it('marks the update span failed with the error code and rethrows', async () => {
