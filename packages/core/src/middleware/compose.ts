@@ -16,12 +16,8 @@ function flatten<C>(items: readonly MiddlewareLike<C>[], into: Middleware<C>[], 
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+function twice(name: string): Promise<never> {
+  return Promise.reject(new MiddlewareError('next_called_twice', name));
 }
 
 function wrap(error: unknown, name: string): MiddlewareError {
@@ -59,57 +55,51 @@ export function compose<C>(...middleware: MiddlewareLike<C>[]): ComposedMiddlewa
   const names = stack.map(middlewareNameOf);
   const length = stack.length;
 
-  return function composed(ctx: C, next?: NextFunction): Promise<void> {
-    const timed = hasSubscribers(CHANNELS.middleware);
-    const dispatch = (index: number): Promise<void> => {
-      if (index === length) return next === undefined ? RESOLVED : next();
-      const fn = stack[index]!;
-      let nextCalled = false;
-      const nextFn: NextFunction = () => {
-        if (nextCalled) {
-          return Promise.reject(new MiddlewareError('next_called_twice', names[index]!));
-        }
+  // One async frame per middleware, as in grammY, with `next` created inline in
+  // the call: V8 runs this shape about 3x faster than `.then()` chains or a
+  // closure hoisted above the `try` (measured in bench/).
+  async function step(index: number, ctx: C, next: NextFunction | undefined): Promise<void> {
+    let nextCalled = false;
+    try {
+      await stack[index]!(ctx, () => {
+        if (nextCalled) return twice(names[index]!);
         nextCalled = true;
-        return dispatch(index + 1);
-      };
-      if (timed) return runTimed(fn, names[index]!, ctx, nextFn);
-      let result: unknown;
-      try {
-        result = fn(ctx, nextFn);
-      } catch (error) {
-        return Promise.reject(wrap(error, names[index]!));
-      }
-      if (!isThenable(result)) return RESOLVED;
-      return Promise.resolve(result).then(
-        () => undefined,
-        (error: unknown) => {
-          throw wrap(error, names[index]!);
-        },
-      );
-    };
-    return dispatch(0);
-  };
-}
-
-async function runTimed<C>(
-  fn: Middleware<C>,
-  name: string,
-  ctx: C,
-  next: NextFunction,
-): Promise<void> {
-  const started = performance.now();
-  let outcome: 'success' | 'error' = 'error';
-  try {
-    await fn(ctx, next);
-    outcome = 'success';
-  } catch (error) {
-    throw wrap(error, name);
-  } finally {
-    if (name !== ANONYMOUS_MIDDLEWARE) {
-      const durationMs = performance.now() - started;
-      publish(CHANNELS.middleware, () => ({ name, durationMs, outcome }));
+        if (index + 1 < length) return step(index + 1, ctx, next);
+        return next === undefined ? RESOLVED : next();
+      });
+    } catch (error) {
+      throw wrap(error, names[index]!);
     }
   }
+
+  // The same, timing each named middleware for CHANNELS.middleware.
+  async function stepTimed(index: number, ctx: C, next: NextFunction | undefined): Promise<void> {
+    let nextCalled = false;
+    const name = names[index]!;
+    const started = performance.now();
+    let outcome: 'success' | 'error' = 'error';
+    try {
+      await stack[index]!(ctx, () => {
+        if (nextCalled) return twice(name);
+        nextCalled = true;
+        if (index + 1 < length) return stepTimed(index + 1, ctx, next);
+        return next === undefined ? RESOLVED : next();
+      });
+      outcome = 'success';
+    } catch (error) {
+      throw wrap(error, name);
+    } finally {
+      if (name !== ANONYMOUS_MIDDLEWARE) {
+        const durationMs = performance.now() - started;
+        publish(CHANNELS.middleware, () => ({ name, durationMs, outcome }));
+      }
+    }
+  }
+
+  return function composed(ctx: C, next?: NextFunction): Promise<void> {
+    if (length === 0) return next === undefined ? RESOLVED : next();
+    return hasSubscribers(CHANNELS.middleware) ? stepTimed(0, ctx, next) : step(0, ctx, next);
+  };
 }
 
 /**
