@@ -17,6 +17,7 @@ import {
   spawnService,
   stopProcess,
 } from '@portcullis/testkit';
+import type { Histogram } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { OUTPUTS, TEMPLATES_ROOT } from './generate';
@@ -80,7 +81,12 @@ beforeAll(async () => {
   const binary = requireBinary('prometheus');
   const instrumentation = instrument({ breakers: ['users'] });
   unsubscribe = instrumentation.unsubscribe;
-  target = createServer(metricsHandler(instrumentation.metrics.registry));
+  const { metrics } = instrumentation;
+  target = createServer(
+    metricsHandler(metrics.registry, {
+      scrapeDuration: metrics.metric('metrics_scrape_duration_seconds') as Histogram,
+    }),
+  );
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
   const targetPort = (target.address() as AddressInfo).port;
 

@@ -20,6 +20,8 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
   const blocked = schema.metric('ratelimit_blocked_total');
   const commands = schema.metric('commands_total');
   const webhook = schema.metric('webhook_requests_total');
+  const threats = schema.metric('validation_threats_total');
+  const verifications = schema.metric('signing_verifications_total');
   const j = jobOnly;
   return {
     uid: OVERVIEW_UID,
@@ -179,6 +181,34 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
               {
                 expr: `sum by (${blocked.label('policy')}) (rate(${j(blocked.name)}[${RATE}]))`,
                 legend: '{{policy}}',
+              },
+            ],
+          },
+        ],
+      },
+      {
+        title: 'Security',
+        panels: [
+          {
+            title: 'Validation threats',
+            description:
+              'Inputs the threat detector labelled, by kind and where the text came from.',
+            unit: 'reqps',
+            queries: [
+              {
+                expr: `sum by (${threats.label('kind')}, ${threats.label('source')}) (rate(${j(threats.name)}[${RATE}]))`,
+                legend: '{{kind}} in {{source}}',
+              },
+            ],
+          },
+          {
+            title: 'Signature verifications',
+            description: 'Signed service-to-service requests verified, valid and invalid.',
+            unit: 'reqps',
+            queries: [
+              {
+                expr: `sum by (${verifications.label('outcome')}) (rate(${j(verifications.name)}[${RATE}]))`,
+                legend: '{{outcome}}',
               },
             ],
           },

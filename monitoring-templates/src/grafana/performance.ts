@@ -24,6 +24,9 @@ export function performanceDashboard(schema: MetricSchema): DashboardSpec {
   const floodWaits = schema.metric('telegram_api_rate_limited_total');
   const cooldowns = schema.metric('outbound_cooldowns_total');
   const telegram = schema.metric('telegram_api_request_duration_seconds');
+  const limiter = schema.metric('ratelimit_check_duration_seconds');
+  const middleware = schema.metric('middleware_duration_seconds');
+  const scrape = schema.metric('metrics_scrape_duration_seconds');
   const operation = redis.label('operation');
   const lane = queue.label('lane');
   return {
@@ -77,6 +80,30 @@ export function performanceDashboard(schema: MetricSchema): DashboardSpec {
                 legend: 'runs/s {{instance}}',
               },
             ],
+          },
+        ],
+      },
+      {
+        title: 'Pipeline',
+        panels: [
+          {
+            title: 'Rate-limit check time',
+            description:
+              'p99 time to decide, store round trip included, per engine (redis or memory).',
+            unit: 's',
+            queries: quantiles(limiter.bucket, [limiter.label('engine')], {}, [0.99]),
+          },
+          {
+            title: 'Middleware time',
+            description: 'p99 time per middleware, including what it awaited downstream.',
+            unit: 's',
+            queries: quantiles(middleware.bucket, [middleware.label('middleware')], {}, [0.99]),
+          },
+          {
+            title: 'Metrics scrape time',
+            description: 'Time /metrics spent serialising; large expositions delay the event loop.',
+            unit: 's',
+            queries: quantiles(scrape.bucket, [], {}, [0.5, 0.99]),
           },
         ],
       },

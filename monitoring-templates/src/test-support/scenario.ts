@@ -48,6 +48,10 @@ export function publishRound(round: number): void {
   if (round % 2 === 0)
     publish(CHANNELS.fsmConversation, { flow: 'new_request', action: 'completed' });
   publish(CHANNELS.error, { code: 'timeout', where: 'service' });
+  publish(CHANNELS.middleware, { name: 'rateLimit', durationMs: jitter(1), outcome: 'success' });
+  if (round % 13 === 0) {
+    publish(CHANNELS.threatDetected, { kinds: ['sql_injection'], source: 'message_text' });
+  }
 
   // Backend calls: mostly fine, some 5xx, some timeouts with a retry.
   const failing = round % 4 === 0;
