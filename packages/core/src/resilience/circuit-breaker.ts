@@ -157,12 +157,12 @@ class Breaker implements CircuitBreaker {
   #ignore(start: number, generation: number): void {
     // A trial that proved nothing frees its slot for another trial.
     if (generation === this.#generation && this.#state === 'half-open') this.#trialsStarted--;
-    this.#publishCall('ignored', false, start === start ? this.#clock.now() - start : 0);
+    this.#publishCall('ignored', false, !Number.isNaN(start) ? this.#clock.now() - start : 0);
   }
 
   #record(failure: boolean, start: number, generation: number): void {
     const o = this.#o;
-    const timed = start === start;
+    const timed = !Number.isNaN(start);
     const now = timed || this.#timeWindow ? this.#clock.now() : Number.NaN;
     const durationMs = timed ? now - start : 0;
     const slow = durationMs >= o.slowCallMs;
@@ -210,7 +210,7 @@ class Breaker implements CircuitBreaker {
   }
 
   #open(now: number, reason: BreakerStateEvent['reason']): void {
-    this.#nextAttemptAt = (now === now ? now : this.#clock.now()) + this.#o.openMs;
+    this.#nextAttemptAt = (Number.isNaN(now) ? this.#clock.now() : now) + this.#o.openMs;
     this.#transition('open', reason);
   }
 

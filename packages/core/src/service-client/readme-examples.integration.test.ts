@@ -46,6 +46,7 @@ describe('README examples', () => {
       schema: User,
       requestId: 'req-1',
     });
+    expectTypeOf(data).toEqualTypeOf<{ id: number; name: string }>(); // inferred from the schema
     await users.post('/users/:id/requests', {
       params: { id: data.id },
       body: { kind: 'vacation' },
