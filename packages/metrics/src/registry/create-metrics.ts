@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
 import { invalidOption } from '@portcullis/core';
 import type { Registry } from 'prom-client';
 import * as promClient from 'prom-client';
 import { DEFAULT_METRIC_PREFIX, METRIC_CATALOG, PROCESS_METRIC_NAMES } from '../catalog/catalog';
 import type { MetricDefinition } from '../catalog/types';
+import { VERSION } from '../version';
 import { CatalogMetric, isCatalogMetric } from './catalog-metrics';
 import { LabelGuard, type LabelValues } from './label-guard';
 
@@ -53,8 +53,6 @@ export interface PortcullisMetrics {
 }
 
 const PREFIX_PATTERN = /^([a-zA-Z_][a-zA-Z0-9_]*)?$/;
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string })
-  .version;
 
 /**
  * Registers the {@link METRIC_CATALOG} on a prom-client registry (plus the

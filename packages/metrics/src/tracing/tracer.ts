@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import {
   type Attributes,
   context,
@@ -7,12 +6,10 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { VERSION } from '../version';
 
 /** The instrumentation scope name Portcullis spans are created under. */
 export const TRACER_NAME = '@portcullis/metrics';
-
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string })
-  .version;
 
 /** The tracer to use: the given one, or the global provider's Portcullis tracer. */
 export function resolveTracer(tracer: Tracer | undefined): Tracer {
