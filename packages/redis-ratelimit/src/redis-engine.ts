@@ -8,7 +8,7 @@ import {
 } from '@portcullis/core';
 import type { EngineDecision, EngineOperation, RateLimitEngine } from './engine';
 import type { Policy } from './policy';
-import { DECIDE_SCRIPT, DECIDE_SCRIPT_SHA } from './script';
+import { type PolicyScript, policyScript } from './script';
 
 /**
  * The Redis commands the engine calls — satisfied by an ioredis `Redis` or
@@ -44,19 +44,6 @@ const OPERATION_LABELS: Record<EngineOperation, string> = {
   refund: 'ratelimit_refund',
 };
 
-function policyArgs(policy: Policy): string[] {
-  return [
-    policy.algorithm === 'gcra' ? 'g' : 's',
-    String(policy.burst),
-    String(policy.burstWindowMs),
-    String(policy.blockAfter),
-    String(policy.blockMs),
-    String(policy.longestWindowMs),
-    String(policy.windows.length),
-    ...policy.windows.flatMap((w) => [String(w.limit), String(w.windowMs)]),
-  ];
-}
-
 function storeError(error: unknown): PortcullisError {
   if (error instanceof PortcullisError) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -87,7 +74,7 @@ export function createRedisEngine(options: RedisEngineOptions): RateLimitEngine 
     throw invalidOption('commandTimeoutMs', 'a positive integer', commandTimeoutMs);
   }
   const clock = options.clock;
-  const argsCache = new WeakMap<Policy, string[]>();
+  const scripts = new WeakMap<Policy, PolicyScript>();
 
   function keysOf(policy: Policy, key: string): [string, string, string] {
     const base = `${prefix}:${policy.name}:{${key}}:`;
@@ -156,26 +143,22 @@ export function createRedisEngine(options: RedisEngineOptions): RateLimitEngine 
   return {
     kind: 'redis',
     async decide(policy, key, operation, cost): Promise<EngineDecision> {
-      let tail = argsCache.get(policy);
-      if (tail === undefined) {
-        tail = policyArgs(policy);
-        argsCache.set(policy, tail);
+      let script = scripts.get(policy);
+      if (script === undefined) {
+        script = policyScript(policy);
+        scripts.set(policy, script);
       }
       const now = clock === undefined ? -1 : Math.floor(clock());
       const base = `${prefix}:${policy.name}:{${key}}:`;
-      const args: Array<string | number> = [
-        `${base}l`,
-        `${base}b`,
-        `${base}m`,
-        OPS[operation],
-        now,
-        cost,
-      ];
-      for (const arg of tail) args.push(arg);
+      const { sha, source } = script;
+      const keyL = `${base}l`;
+      const keyB = `${base}b`;
+      const keyM = `${base}m`;
+      const op = OPS[operation];
       const reply = await call(
         OPERATION_LABELS[operation],
-        () => redis.evalsha(DECIDE_SCRIPT_SHA, 3, ...args),
-        () => redis.eval(DECIDE_SCRIPT, 3, ...args),
+        () => redis.evalsha(sha, 3, keyL, keyB, keyM, op, now, cost),
+        () => redis.eval(source, 3, keyL, keyB, keyM, op, now, cost),
       );
       if (!Array.isArray(reply))
         throw storeError(new Error(`unexpected reply ${truncateForMessage(reply)}`));
