@@ -7,6 +7,7 @@ import { metricsScrape } from './metrics-scrape.bench';
 import { ratelimitSuites } from './ratelimit.bench';
 import { serviceClientSuite } from './service-client.bench';
 import { signing } from './signing.bench';
+import { telegramHandleUpdate } from './telegram-handle-update.bench';
 
 /** Every suite `pnpm bench` runs, in order. */
 export const suites: BenchSuite[] = [
@@ -22,4 +23,5 @@ export const suites: BenchSuite[] = [
   metricsHotPathRedis,
   metricsRecordCost,
   metricsScrape,
+  telegramHandleUpdate,
 ];

@@ -53,7 +53,7 @@ export function callback<C extends Context>(
   const name = typeof data === 'string' ? data : data.source;
   return {
     updateTypes: ['callback_query'],
-    middleware: async function callback(ctx, next) {
+    middleware: function callback(ctx, next) {
       const value = ctx.update.callback_query?.data;
       if (value === undefined) return next();
       let match: RegExpExecArray | string | null;
@@ -65,11 +65,12 @@ export function callback<C extends Context>(
       if (match === null) return next();
       ctx.match = match;
       publish(CHANNELS.routeMatched, () => ({ kind: 'callback', name }));
-      try {
-        await inner(ctx, next);
-      } finally {
-        if (!ctx.callbackAnswered) await ctx.answerCallbackQuery().catch(reportAnswerFailure);
-      }
+      const answer = () =>
+        ctx.callbackAnswered ? undefined : ctx.answerCallbackQuery().catch(reportAnswerFailure);
+      return inner(ctx, next).then(answer, async (error: unknown) => {
+        await answer();
+        throw error;
+      });
     },
   };
 }
