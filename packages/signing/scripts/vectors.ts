@@ -1,7 +1,7 @@
 /**
  * Builds the language-neutral test vectors in `vectors/*.json` from the
  * TypeScript signer, then checks every expected outcome against the verifier.
- * `pnpm --filter @portcullis/signing exec tsx scripts/write-vectors.ts`
+ * `pnpm --filter @portcullis/signing vectors`
  * rewrites the files; `src/vectors.test.ts` fails when they drift.
  */
 import { createSigner } from '../src/signer';
