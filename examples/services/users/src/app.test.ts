@@ -71,3 +71,21 @@ describe('users-service', () => {
     expect(forged.status).toBe(401);
   });
 });
+
+describe('README example', () => {
+  it('runs as written', async () => {
+    // --- README start (examples/services/README.md, "Use from code")
+    const secret = 'a-secret-of-at-least-thirty-two-bytes';
+    const users = await listen(createUsersService({ keys: [{ id: 'gateway-dev', secret }] })); // 127.0.0.1, free port
+    const client = signedClient({
+      baseUrl: users.url,
+      keyId: 'gateway-dev',
+      secret,
+      audience: 'users-service',
+    });
+    const created = await client.request('POST', '/v1/users', { telegramId: 42, name: 'Ada' }); // status 201
+    await users.close();
+    // --- README end
+    expect(created.status).toBe(201);
+  });
+});
