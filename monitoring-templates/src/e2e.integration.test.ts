@@ -165,7 +165,7 @@ describe('a real Prometheus scraping a gateway that runs the demo scenario', () 
       const body = (await (await fetch(url)).json()) as { data: string[] };
       expect(body.data.length, `${board}: label_values(${metric}, ${label})`).toBeGreaterThan(0);
     }
-  });
+  }, 15_000);
 
   it('evaluates every recording rule into data, and every rule without error', async () => {
     const empty = await waitForData(recordedNames, Date.now() + 10_000);

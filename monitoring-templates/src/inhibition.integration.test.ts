@@ -81,7 +81,7 @@ afterAll(async () => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('a real Alertmanager with the generated configuration', () => {
+describe('a real Alertmanager with the generated configuration', { timeout: 15_000 }, () => {
   it('silences a warning while a critical alert of the same family and service fires', async () => {
     await post([
       {

@@ -26,6 +26,7 @@ export const DASHBOARD_BY_FAMILY: Readonly<Record<string, string>> = {
   redis: PERFORMANCE_UID,
   telegram: PERFORMANCE_UID,
   outbound: PERFORMANCE_UID,
+  meta: PERFORMANCE_UID,
 };
 
 /** One input series of a promtool unit test (`values` in promtool's expanding notation). */

@@ -7,7 +7,8 @@ import type { RecordedNames } from './recording';
 
 /**
  * HighErrorRate, HighMessageLatency, HighServiceErrorRate, ExcessiveRateLimitBlocks,
- * TelegramFloodWait, HighEventLoopLag, RedisErrors, SignatureFailures, OutboundQueueBacklog.
+ * TelegramFloodWait, HighEventLoopLag, RedisErrors, SignatureFailures, OutboundQueueBacklog,
+ * MetricLabelOverflow.
  */
 export function warningAlerts(schema: MetricSchema, recorded: RecordedNames): AlertDefinition[] {
   const handled = schema.metric('updates_handled_total');
@@ -20,6 +21,7 @@ export function warningAlerts(schema: MetricSchema, recorded: RecordedNames): Al
   const redisErrors = schema.metric('redis_command_errors_total');
   const verifications = schema.metric('signing_verifications_total');
   const queue = schema.metric('outbound_queue_depth');
+  const overflow = schema.metric('metrics_label_overflow_total');
   const job = { job: TARGET.job };
   const policy = decisions.label('policy');
   const updates = (outcome: string, values: string) =>
@@ -220,6 +222,22 @@ export function warningAlerts(schema: MetricSchema, recorded: RecordedNames): Al
         firing: [series(queue.name, { lane: 'global' }, '500x30')],
         firingLabels: { ...job, lane: 'global' },
         quiet: [series(queue.name, { lane: 'global' }, '10x30')],
+      },
+    },
+    {
+      alert: 'MetricLabelOverflow',
+      severity: 'warning',
+      family: 'meta',
+      expr: `sum by (job, ${overflow.label('metric')}) (increase(${overflow.name}[15m])) > 0`,
+      for: '1m',
+      summary: 'Metric {{ $labels.metric }} records label values as `other`',
+      description:
+        'Label values of {{ $labels.metric }} on {{ $labels.job }} were outside the documented set or over the distinct-value limit in the last 15 minutes; they are recorded as `other`, so dashboards lose detail.',
+      tests: {
+        evalTime: '20m',
+        firing: [series(overflow.name, { metric: 'commands_total' }, '0+1x30')],
+        firingLabels: { ...job, metric: 'commands_total' },
+        quiet: [series(overflow.name, { metric: 'commands_total' }, '0x30')],
       },
     },
   ];
