@@ -1,5 +1,5 @@
 import { CHANNELS, compose, publish } from '@portcullis/core';
-import { type Instrumentation, instrument } from '@portcullis/metrics';
+import { createMetrics, type Instrumentation, instrument } from '@portcullis/metrics';
 import {
   createRateLimiter,
   createRedisEngine,
@@ -73,6 +73,8 @@ function dispatchOne(): Promise<unknown> {
 type Mode = 'none' | 'metrics' | 'metrics+tracing';
 let mode: Mode = 'none';
 let active: Instrumentation | undefined;
+// One catalog for every round, so switching modes does not build registries.
+const shared = createMetrics({ collectDefaultMetrics: false });
 
 /** Switches subscribers once per round (cases are interleaved), not per call. */
 function ensure(wanted: Mode): void {
@@ -81,7 +83,7 @@ function ensure(wanted: Mode): void {
   active =
     wanted === 'none'
       ? undefined
-      : instrument({ collectDefaultMetrics: false, tracing: wanted === 'metrics+tracing' });
+      : instrument({ metrics: shared, tracing: wanted === 'metrics+tracing' });
   mode = wanted;
 }
 
