@@ -71,6 +71,9 @@ let unsubscribe: (() => void) | undefined;
 export const composeDispatch: BenchSuite = {
   title: 'Middleware dispatch: compose() vs grammY Composer, 5 middleware',
   reference: 'grammY Composer',
+  // Many short interleaved rounds: the median survives a loaded, shared machine.
+  rounds: 21,
+  roundMs: 200,
   note: 'Goal: `compose()` at least as fast as grammY Composer (ratio ≥ 1.00). Updates/s, one update in flight, nobody subscribed to instrumentation.',
   cases: [
     { name: 'grammY Composer', fn: () => grammy(nextContext(), leaf) },
