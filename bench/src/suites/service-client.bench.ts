@@ -75,7 +75,7 @@ export const serviceClientSuite: BenchSuite = {
       teardown: () => full?.close(),
     },
     {
-      name: 'portcullis client, no policies',
+      name: 'portcullis client, deadline only',
       setup: async () => {
         await startServer();
         bare = createServiceClient({

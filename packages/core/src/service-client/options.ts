@@ -71,7 +71,11 @@ export interface ServiceRequestOptions<T = unknown> {
   readonly signal?: AbortSignal;
   /** Sent as `X-Request-Id` and reported in instrumentation. */
   readonly requestId?: string;
-  /** Allows retries of POST and PATCH (when the service deduplicates them). */
+  /**
+   * Whether the call may be retried: `true` for a POST or PATCH the service
+   * deduplicates, `false` for a GET with side effects.
+   * @default true for GET, HEAD, PUT, DELETE and OPTIONS
+   */
   readonly idempotent?: boolean;
   /** Overrides the client's `timeoutMs` for this call. */
   readonly timeoutMs?: number;

@@ -210,6 +210,13 @@ describe('misbehaving services', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('does not retry a GET the call marks as not idempotent', async () => {
+    behaviour = (_req, res) => json(res, 503, {});
+    const error = await failure(client().get('/reports/run', { idempotent: false }));
+    expect(error).toMatchObject({ code: 'http_status', status: 503 });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('reports a 4xx with a bounded body excerpt and without retrying', async () => {
     behaviour = (_req, res) => json(res, 404, { error: 'x'.repeat(5000) });
     const error = await failure(client().get('/users/:id', { params: { id: 9 } }));

@@ -159,7 +159,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       requestId: callOptions.requestId,
       attempts: 0,
     };
-    const retried = IDEMPOTENT.has(method) || callOptions.idempotent === true;
+    const retried = callOptions.idempotent ?? IDEMPOTENT.has(method);
     const settings = {
       maxResponseBytes,
       signRequest: options.signRequest,
