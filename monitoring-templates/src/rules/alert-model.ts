@@ -47,6 +47,12 @@ export interface AlertTests {
   readonly firingLabels: Readonly<Record<string, string>>;
   /** Input close to the firing case under which the alert stays quiet. */
   readonly quiet: readonly TestSeries[];
+  /** Further firing cases, for alerts with more than one way to fire. */
+  readonly alsoFiring?: readonly {
+    readonly why: string;
+    readonly firing: readonly TestSeries[];
+    readonly firingLabels: Readonly<Record<string, string>>;
+  }[];
 }
 
 /** One alert and its tests. */

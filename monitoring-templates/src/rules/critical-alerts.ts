@@ -133,6 +133,15 @@ export function criticalAlerts(schema: MetricSchema, recorded: RecordedNames): A
         firing: [series(up, {}, '0x10')],
         firingLabels: TARGET,
         quiet: [series(up, {}, '1x10')],
+        alsoFiring: [
+          {
+            why: 'the job disappeared',
+            firing: [
+              { series: `${up}{job="node", instance="node-exporter:9100"}`, values: '1x10' },
+            ],
+            firingLabels: job,
+          },
+        ],
       },
     },
     {

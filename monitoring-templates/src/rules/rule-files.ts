@@ -58,20 +58,20 @@ export function buildRuleSet(schema: MetricSchema): RuleSet {
 function unitTestFile(definitions: readonly AlertDefinition[]): Record<string, unknown> {
   const tests = definitions.flatMap((definition) => {
     const rule = toAlertingRule(definition);
-    const labels = { ...rule.labels, ...definition.tests.firingLabels };
-    const annotations = Object.fromEntries(
-      Object.entries(rule.annotations).map(([key, value]) => [
-        key,
-        renderAnnotation(value, { ...labels, alertname: definition.alert }),
-      ]),
-    );
     const interval = definition.tests.interval ?? '1m';
     const { evalTime } = definition.tests;
-    return [
-      {
-        name: `${definition.alert} fires`,
+    const fires = (name: string, series: unknown, firingLabels: Record<string, string>) => {
+      const labels = { ...rule.labels, ...firingLabels };
+      const annotations = Object.fromEntries(
+        Object.entries(rule.annotations).map(([key, value]) => [
+          key,
+          renderAnnotation(value, { ...labels, alertname: definition.alert }),
+        ]),
+      );
+      return {
+        name,
         interval,
-        input_series: definition.tests.firing,
+        input_series: series,
         alert_rule_test: [
           {
             eval_time: evalTime,
@@ -79,7 +79,13 @@ function unitTestFile(definitions: readonly AlertDefinition[]): Record<string, u
             exp_alerts: [{ exp_labels: labels, exp_annotations: annotations }],
           },
         ],
-      },
+      };
+    };
+    return [
+      fires(`${definition.alert} fires`, definition.tests.firing, definition.tests.firingLabels),
+      ...(definition.tests.alsoFiring ?? []).map((extra) =>
+        fires(`${definition.alert} fires when ${extra.why}`, extra.firing, extra.firingLabels),
+      ),
       {
         name: `${definition.alert} stays quiet`,
         interval,
