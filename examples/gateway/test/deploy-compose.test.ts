@@ -182,6 +182,15 @@ describe('.env.example', () => {
     for (const name of variables) expect(documented, name).toContain(name);
   });
 
+  it('agrees with nginx on the webhook path', () => {
+    const config = readFileSync(join(GATEWAY_DIR, 'src/config.ts'), 'utf8');
+    const path = /TELEGRAM_WEBHOOK_PATH:.*\.default\('([^']+)'\)/.exec(config)?.[1];
+    expect(path).toBeDefined();
+    expect(envExample).toContain(`TELEGRAM_WEBHOOK_PATH=${path}`);
+    const nginx = readFileSync(join(GATEWAY_DIR, 'nginx/nginx.conf'), 'utf8');
+    expect(nginx).toContain(`location = ${path} {`);
+  });
+
   it('holds no secret values', () => {
     for (const line of envExample.split('\n')) {
       const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
