@@ -5,6 +5,7 @@ import { GATEWAY_JOB } from './settings';
 /** Where the stack's containers listen (service names of docker-compose.monitoring.yml). */
 export const STACK_TARGETS = {
   gateway: 'gateway:9464',
+  prometheus: 'localhost:9090',
   alertmanager: 'alertmanager:9093',
   nodeExporter: 'node-exporter:9100',
   redisExporter: 'redis-exporter:9121',
@@ -56,6 +57,7 @@ export function prometheusConfig(options: PrometheusConfigOptions = {}): Record<
       },
       ...(stack
         ? [
+            job('prometheus', STACK_TARGETS.prometheus),
             job('node', STACK_TARGETS.nodeExporter),
             job('redis', STACK_TARGETS.redisExporter),
             job('postgres', STACK_TARGETS.postgresExporter),
