@@ -55,6 +55,52 @@ function signedLines(path: string, method: string, body?: Uint8Array): [string, 
 }
 
 describe('verifySignature (node:http)', () => {
+  it('answers 500 and reports the error when the handler throws, and 503 when the nonce store fails', async () => {
+    const errors: unknown[] = [];
+    const failing = createServer(
+      verifySignature(
+        createVerifier({
+          keys: [{ id: 'gw', secret }],
+          audience: 'users',
+          nonceStore: {
+            claim: (key) => (key.endsWith('x') ? Promise.reject(new Error('down')) : true),
+          },
+        }),
+        () => {
+          throw new Error('handler bug');
+        },
+        { onError: (error) => errors.push(error) },
+      ),
+    );
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const port = (failing.address() as AddressInfo).port;
+    try {
+      const call = async (nonce: string) => {
+        const nonceSigner = createSigner({
+          keyId: 'gw',
+          secret,
+          audience: 'users',
+          nonce: () => nonce,
+        });
+        const headers = nonceSigner.sign({
+          method: 'GET',
+          url: `http://127.0.0.1:${port}/x`,
+          headers: {},
+          body: undefined,
+        });
+        return (await fetch(`http://127.0.0.1:${port}/x`, { headers })).status;
+      };
+      expect(await call('nonce-a')).toBe(500);
+      expect(await call('nonce-x')).toBe(503);
+      expect(errors.map((e) => (e as Error).message)).toEqual([
+        'handler bug',
+        'The nonce store did not answer',
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => failing.close(() => resolve()));
+    }
+  });
+
   it('runs the handler with the key id and the raw body for a signed request', async () => {
     const body = new TextEncoder().encode('{"name": "Ada" }');
     expect(

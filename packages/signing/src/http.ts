@@ -29,6 +29,11 @@ export interface VerifySignatureOptions {
     result: Extract<VerifyResult, { ok: false }>,
     req: IncomingMessage,
   ) => void;
+  /**
+   * Called when the nonce store or the handler fails (the caller gets 503 or
+   * 500). Without it such errors are answered but not reported anywhere.
+   */
+  readonly onError?: (error: unknown, req: IncomingMessage) => void;
 }
 
 class BodyTooLargeError extends Error {}
@@ -98,7 +103,9 @@ export function verifySignature(
         body,
       });
     } catch (error) {
-      answer(res, isSignatureError(error) ? error.httpStatus : 500, 'Service Unavailable');
+      options.onError?.(error, req);
+      if (isSignatureError(error)) answer(res, error.httpStatus, 'Service Unavailable');
+      else answer(res, 500, 'Internal Server Error');
       return;
     }
     if (!result.ok) {
@@ -106,6 +113,14 @@ export function verifySignature(
       answer(res, 401, 'Unauthorized');
       return;
     }
-    await handler(req, res, { keyId: result.keyId, body });
+    try {
+      await handler(req, res, { keyId: result.keyId, body });
+    } catch (error) {
+      // A rejected promise from a request listener would be an unhandled
+      // rejection (a crash by default): answer 500 instead.
+      options.onError?.(error, req);
+      if (!res.headersSent) answer(res, 500, 'Internal Server Error');
+      else res.destroy();
+    }
   };
 }
