@@ -144,13 +144,13 @@ export {
   CONVERSATION_CAS_SCRIPT,
   createRedisConversationStorage,
 } from './fsm/redis-storage';
+export { createConversationRunner } from './fsm/runner';
 export type {
   ConversationRunner,
   ConversationRunnerOptions,
   ConversationSnapshot,
   SendResult,
-} from './fsm/runner';
-export { createConversationRunner } from './fsm/runner';
+} from './fsm/runner-types';
 export type {
   ConversationDeleteOptions,
   ConversationSetOptions,
@@ -241,6 +241,8 @@ export { composeHttp, createHttpPipeline } from './http/pipeline';
 export type { RequestIdOptions } from './http/request-id';
 export { getRequestId, requestId } from './http/request-id';
 export { sendJson } from './http/response';
+export type { HttpRouteTable } from './http/routes';
+export { httpRoutes } from './http/routes';
 export type { HstsOptions, SecurityHeadersOptions } from './http/security-headers';
 export { resolveSecurityHeaders, securityHeaders } from './http/security-headers';
 export type { HttpHandler, HttpMiddleware } from './http/types';
