@@ -10,10 +10,11 @@ export type {
   BotApiTestServerOptions,
   RecordedCall,
 } from './testing/bot-api-server';
-export { createBotApiTestServer } from './testing/bot-api-server';
+export { createBotApiTestServer, createTestServer } from './testing/bot-api-server';
 export type { Fault, FaultOptions } from './testing/faults';
 export type { TestClock } from './testing/test-clock';
 export { createTestClock, settle } from './testing/test-clock';
+export { until } from './testing/until';
 export type {
   MessageOptions,
   UpdateFactory,

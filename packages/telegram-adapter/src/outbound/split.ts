@@ -1,12 +1,12 @@
 import type { MessageEntity } from '@grammyjs/types';
-import { invalidOption, PortcullisError } from '@portcullis/core';
+import { CALLBACK_DATA_MAX_BYTES, invalidOption, PortcullisError } from '@portcullis/core';
 
 /** Telegram's limit on message text, in UTF-16 code units after entity parsing. */
 export const MAX_TEXT_LENGTH = 4096;
 /** Telegram's limit on media captions. */
 export const MAX_CAPTION_LENGTH = 1024;
-/** Telegram's limit on `callback_data`, in bytes. */
-export const MAX_CALLBACK_DATA_BYTES = 64;
+/** Telegram's limit on `callback_data`, in bytes (core's `CALLBACK_DATA_MAX_BYTES`). */
+export const MAX_CALLBACK_DATA_BYTES = CALLBACK_DATA_MAX_BYTES;
 
 /** One piece of a split text with the entities that fall into it, offsets rebased. */
 export interface TextChunk {
@@ -69,7 +69,9 @@ function isLowSurrogate(code: number): boolean {
 
 /**
  * Throws `callback_data_too_long` when `data` would not fit Telegram's 64
- * bytes (UTF-8) or is empty; returns it unchanged otherwise.
+ * bytes (UTF-8) or is empty; returns it unchanged otherwise. Checks any data;
+ * build structured data with core's `encodeCallbackData()`, which applies the
+ * same limit.
  */
 export function checkCallbackData(data: string): string {
   const bytes = Buffer.byteLength(data, 'utf8');

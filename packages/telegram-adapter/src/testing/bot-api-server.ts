@@ -213,3 +213,6 @@ function send(res: ServerResponse, answer: MethodAnswer): void {
   });
   res.end(body);
 }
+
+/** Short name of {@link createBotApiTestServer}. */
+export const createTestServer: typeof createBotApiTestServer = createBotApiTestServer;
