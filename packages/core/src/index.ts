@@ -144,13 +144,13 @@ export {
   CONVERSATION_CAS_SCRIPT,
   createRedisConversationStorage,
 } from './fsm/redis-storage';
+export { createConversationRunner } from './fsm/runner';
 export type {
   ConversationRunner,
   ConversationRunnerOptions,
   ConversationSnapshot,
   SendResult,
-} from './fsm/runner';
-export { createConversationRunner } from './fsm/runner';
+} from './fsm/runner-types';
 export type {
   ConversationDeleteOptions,
   ConversationSetOptions,
