@@ -86,10 +86,21 @@ describe('docker-compose.monitoring.yml', () => {
     }
   });
 
-  it('publishes ports on loopback only and joins every service to one network', () => {
+  it('publishes ports on loopback only and keeps every service on the stack network', () => {
     for (const service of Object.values(compose.services)) {
       for (const port of service.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
-      expect(service.networks).toEqual(Object.keys(compose.networks));
+      expect(service.networks).toContain('stack');
     }
+  });
+
+  it("reaches the gateway, Redis and PostgreSQL only through the gateway's external network", () => {
+    expect(compose.networks.gateway).toEqual({
+      external: true,
+      name: `\${GATEWAY_NETWORK_NAME:-portcullis_monitoring}`,
+    });
+    const joined = Object.entries(compose.services)
+      .filter(([, service]) => service.networks?.includes('gateway'))
+      .map(([name]) => name);
+    expect(joined.sort()).toEqual(['postgres-exporter', 'prometheus', 'redis-exporter']);
   });
 });

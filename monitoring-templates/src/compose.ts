@@ -8,11 +8,19 @@ import { GRAFANA_DASHBOARD_PATH } from './grafana/provisioning';
 /** How long Prometheus keeps samples. */
 export const PROMETHEUS_RETENTION = '30d';
 
-/** The network the gateway joins so Prometheus can scrape `gateway:9464`. */
-export const STACK_NETWORK = 'portcullis';
+/** The stack's own network (Grafana, Alertmanager, Jaeger, exporters, Prometheus). */
+export const STACK_NETWORK = 'stack';
+
+/**
+ * The gateway's monitoring network, joined as an external network by the
+ * services that must reach the gateway deployment. The reference deployment
+ * (examples/gateway, compose project `portcullis`) names it `portcullis_monitoring`.
+ */
+export const GATEWAY_NETWORK = 'gateway';
 
 const restart = 'unless-stopped';
 const networks = [STACK_NETWORK];
+const bothNetworks = [STACK_NETWORK, GATEWAY_NETWORK];
 
 /** The compose file as a plain object. */
 export function composeFile(): Record<string, unknown> {
@@ -36,7 +44,7 @@ export function composeFile(): Record<string, unknown> {
           timeout: '5s',
           retries: 5,
         },
-        networks,
+        networks: bothNetworks,
       },
       alertmanager: {
         image: 'prom/alertmanager:v0.27.0',
@@ -100,7 +108,7 @@ export function composeFile(): Record<string, unknown> {
         image: 'oliver006/redis_exporter:v1.66.0',
         restart,
         environment: { REDIS_ADDR: `\${REDIS_ADDR:-redis://redis:6379}` },
-        networks,
+        networks: bothNetworks,
       },
       'postgres-exporter': {
         image: 'quay.io/prometheuscommunity/postgres-exporter:v0.16.0',
@@ -108,7 +116,7 @@ export function composeFile(): Record<string, unknown> {
         environment: {
           DATA_SOURCE_NAME: `\${POSTGRES_EXPORTER_DSN:?set POSTGRES_EXPORTER_DSN}`,
         },
-        networks,
+        networks: bothNetworks,
       },
       cadvisor: {
         image: 'gcr.io/cadvisor/cadvisor:v0.49.2',
@@ -126,6 +134,12 @@ export function composeFile(): Record<string, unknown> {
       },
     },
     volumes: { 'prometheus-data': {}, 'alertmanager-data': {}, 'grafana-data': {} },
-    networks: { [STACK_NETWORK]: { name: STACK_NETWORK } },
+    networks: {
+      [STACK_NETWORK]: {},
+      [GATEWAY_NETWORK]: {
+        external: true,
+        name: `\${GATEWAY_NETWORK_NAME:-portcullis_monitoring}`,
+      },
+    },
   };
 }

@@ -4,7 +4,7 @@ import { GATEWAY_JOB } from './settings';
 
 /** Where the stack's containers listen (service names of docker-compose.monitoring.yml). */
 export const STACK_TARGETS = {
-  gateway: 'gateway:9464',
+  gateway: 'gateway:8080',
   prometheus: 'localhost:9090',
   alertmanager: 'alertmanager:9093',
   nodeExporter: 'node-exporter:9100',
