@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { OUTPUTS, TEMPLATES_ROOT } from './generate';
+import { STACK_TARGETS } from './prometheus-config';
 
 interface Service {
   image: string;
@@ -102,5 +103,28 @@ describe('docker-compose.monitoring.yml', () => {
       .filter(([, service]) => service.networks?.includes('gateway'))
       .map(([name]) => name);
     expect(joined.sort()).toEqual(['postgres-exporter', 'prometheus', 'redis-exporter']);
+  });
+});
+
+describe('the reference deployment (examples/gateway) and this stack agree', () => {
+  const deployment = parse(
+    readFileSync(join(TEMPLATES_ROOT, '../examples/gateway/docker-compose.production.yml'), 'utf8'),
+    { merge: true },
+  ) as {
+    name: string;
+    services: Record<string, { environment?: Record<string, string>; networks?: string[] }>;
+    networks: Record<string, unknown>;
+  };
+
+  it('joins the network the deployment creates for monitoring', () => {
+    expect(deployment.networks).toHaveProperty('monitoring');
+    expect(deployment.services.gateway?.networks).toContain('monitoring');
+    expect(compose.networks.gateway).toMatchObject({
+      name: `\${GATEWAY_NETWORK_NAME:-${deployment.name}_monitoring}`,
+    });
+  });
+
+  it('scrapes the gateway on the port it listens on', () => {
+    expect(`gateway:${deployment.services.gateway?.environment?.PORT}`).toBe(STACK_TARGETS.gateway);
   });
 });
