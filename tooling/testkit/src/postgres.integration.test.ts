@@ -22,6 +22,14 @@ describe('startPostgres', () => {
     expect(await server.query('SHOW server_version_num')).toMatch(/^\d{6}$/);
   });
 
+  it('creates further databases, each with its own URL', async () => {
+    const url = await server.createDatabase('second_db');
+    expect(url).toBe(`postgres://portcullis:test-pass@127.0.0.1:${server.port}/second_db`);
+    await server.query('CREATE TABLE t (x int)', 'second_db');
+    expect(await server.query("SELECT count(*) FROM pg_tables WHERE tablename = 't'")).toBe('0');
+    await expect(server.createDatabase('Bad; DROP')).rejects.toThrow(TypeError);
+  });
+
   it('requires the password over TCP', async () => {
     const attempt = run(postgresBinary('psql'), ['-X', '-w', '-At', '-c', 'SELECT 1'], {
       env: { ...process.env, ...server.env, PGPASSWORD: 'wrong' },

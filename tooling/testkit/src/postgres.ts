@@ -43,6 +43,8 @@ export interface PostgresServer {
   readonly dir: string;
   /** Environment for libpq programs (`psql`, `pg_dump`): PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE. */
   readonly env: Readonly<Record<string, string>>;
+  /** Creates another database (a fresh one per test keeps tests apart) and returns its URL. */
+  createDatabase(name: string): Promise<string>;
   /** Runs SQL with `psql` and returns its unaligned, tuples-only output. */
   query(sql: string, database?: string): Promise<string>;
   /** Fast shutdown (SIGINT), SIGKILL after 5 s, then removes {@link PostgresServer.dir}. Safe to call twice. */
@@ -220,16 +222,26 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
     await query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`, 'postgres');
 
   const auth = password === undefined ? user : `${user}:${encodeURIComponent(password)}`;
+  const urlOf = (db: string) => `postgres://${auth}@127.0.0.1:${port}/${db}`;
   return {
     host: '127.0.0.1',
     port,
     user,
     password,
     database,
-    url: `postgres://${auth}@127.0.0.1:${port}/${database}`,
+    url: urlOf(database),
     dir,
     env,
     query,
+    createDatabase: async (name) => {
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+        throw new TypeError(
+          `Expected a lower-case SQL identifier as database name, got ${JSON.stringify(name)}`,
+        );
+      }
+      await query(`CREATE DATABASE ${name}`, 'postgres');
+      return urlOf(name);
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -18,11 +18,8 @@ afterAll(async () => {
 
 /** A fresh database per test, so tests do not see each other's rows. */
 async function freshStore(): Promise<RequestStore> {
-  const name = `requests_${++database}`;
-  await server.query(`CREATE DATABASE ${name}`, 'postgres');
-  const store = await createPostgresRequestStore(server.url.replace(/\/portcullis$/, `/${name}`), {
-    max: 4,
-  });
+  const url = await server.createDatabase(`requests_${++database}`);
+  const store = await createPostgresRequestStore(url, { max: 4 });
   stores.push(store);
   return store;
 }
@@ -32,8 +29,7 @@ describe('PostgreSQL request store (real PostgreSQL)', () => {
 
   it('keeps requests across store restarts (they are in the database, not in memory)', async () => {
     const name = `requests_${++database}`;
-    await server.query(`CREATE DATABASE ${name}`, 'postgres');
-    const url = server.url.replace(/\/portcullis$/, `/${name}`);
+    const url = await server.createDatabase(name);
     const first = await createPostgresRequestStore(url);
     const created = await first.create({
       telegramId: 9,
