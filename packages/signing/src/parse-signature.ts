@@ -33,7 +33,7 @@ export type ParsedSignature =
 
 const ALLOWED_PARAMS = new Set(['created', 'expires', 'keyid', 'alg', 'nonce']);
 
-function failure(code: VerifyErrorCode, keyId?: string): ParsedSignature {
+function failure(code: VerifyErrorCode, keyId?: string): Rejected {
   return keyId === undefined ? { ok: false, code } : { ok: false, code, keyId };
 }
 
@@ -41,16 +41,51 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-/**
- * Reads `Signature-Input` and `Signature` (label `sig1`), checks their shape
- * against the profile and builds the signature base the MAC must match. Does
- * no key, time, digest or MAC check.
- */
-export function parseSignature(request: SignableRequest): ParsedSignature {
-  const fields = indexHeaders(request.headers);
-  const inputHeader = fields.get('signature-input');
-  const signatureHeader = fields.get('signature');
-  if (!inputHeader || !signatureHeader) return failure('missing_signature');
+/** The `sig1` signature's fields, checked against the profile's parameter rules. */
+export interface SignatureFields {
+  readonly components: readonly string[];
+  readonly created: number;
+  readonly expires: number | undefined;
+  readonly keyId: string;
+  readonly nonce: string;
+  readonly mac: Uint8Array;
+  /** The `@signature-params` value: the inner list in canonical form. */
+  readonly params: string;
+}
+
+type Rejected = Extract<ParsedSignature, { ok: false }>;
+type FieldsResult = SignatureFields | Rejected;
+
+// What this package's signer sends, matched in one step. Anything this
+// accepts the general parser accepts with the same meaning, and its text is
+// already canonical; everything else takes the general path.
+const STRING = '[\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]+';
+const FAST_INPUT = new RegExp(
+  `^sig1=(\\("@method" "@path" "@query" "${AUDIENCE_HEADER}"( "content-type" "content-digest")?\\)` +
+    `;created=(0|[1-9]\\d{0,14});keyid="(${STRING})";alg="${ALGORITHM}";nonce="(${STRING})")$`,
+);
+const FAST_SIGNATURE = /^sig1=:([A-Za-z0-9+/]{43}=):$/;
+
+/** The signer's own canonical form, read without the structured-field parser; `undefined` otherwise. */
+export function readFieldsFast(input: string, signature: string): SignatureFields | undefined {
+  const i = FAST_INPUT.exec(input);
+  const s = FAST_SIGNATURE.exec(signature);
+  if (i === null || s === null) return undefined;
+  const mac = Buffer.from(s[1]!, 'base64');
+  if (mac.toString('base64') !== s[1]) return undefined; // non-zero pad bits
+  return {
+    components: coveredComponents(i[2] !== undefined),
+    created: Number(i[3]),
+    expires: undefined,
+    keyId: i[4]!,
+    nonce: i[5]!,
+    mac: new Uint8Array(mac.buffer, mac.byteOffset, mac.byteLength),
+    params: i[1]!,
+  };
+}
+
+/** Reads the `sig1` members with the general (strict) structured-field parser. */
+export function readFieldsGeneral(inputHeader: string, signatureHeader: string): FieldsResult {
   let input: Member | undefined;
   let signature: Member | undefined;
   try {
@@ -89,6 +124,32 @@ export function parseSignature(request: SignableRequest): ParsedSignature {
       return failure('malformed_signature', keyId);
     components.push(item.value.value);
   }
+  return {
+    components,
+    created,
+    expires,
+    keyId,
+    nonce,
+    mac: signature.value.value,
+    params: serializeInnerList(input),
+  };
+}
+
+/**
+ * Reads `Signature-Input` and `Signature` (label `sig1`), checks their shape
+ * against the profile and builds the signature base the MAC must match. Does
+ * no key, time, digest or MAC check.
+ */
+export function parseSignature(request: SignableRequest): ParsedSignature {
+  const fields = indexHeaders(request.headers);
+  const inputHeader = fields.get('signature-input');
+  const signatureHeader = fields.get('signature');
+  if (!inputHeader || !signatureHeader) return failure('missing_signature');
+  const read =
+    readFieldsFast(inputHeader, signatureHeader) ?? readFieldsGeneral(inputHeader, signatureHeader);
+  if ('ok' in read) return read;
+  const { components, created, expires, keyId, nonce, mac, params } = read;
+
   const withBody = hasBody(request.body);
   if (!sameList(components, coveredComponents(withBody)))
     // A body added to, or stripped from, a signed request.
@@ -123,11 +184,11 @@ export function parseSignature(request: SignableRequest): ParsedSignature {
   return {
     ok: true,
     keyId,
-    base: buildSignatureBase(components, values, serializeInnerList(input)),
+    base: buildSignatureBase(components, values, params),
     created,
     expires,
     nonce,
-    mac: signature.value.value,
+    mac,
     audience: values[3]!,
     digest: withBody ? values[5] : undefined,
   };
