@@ -23,6 +23,14 @@ describe('rateLimitHeaders', () => {
   });
 });
 
+describe('rateLimit options', () => {
+  it('are validated at construction', () => {
+    expect(() => rateLimit({ limits: [] })).toThrowErrorMatchingInlineSnapshot(
+      `[TypeError: Expected \`limits\` to be a non-empty array of { limiter, key }, got []]`,
+    );
+  });
+});
+
 describe('rateLimit middleware on a real node:http server', () => {
   let server: Server;
   let url: string;

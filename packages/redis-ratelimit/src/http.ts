@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { invalidOption } from '@portcullis/core';
 import type { RateLimiter, RateLimitResult } from './limiter';
 
 function item(name: string): string {
@@ -60,6 +61,14 @@ export interface RateLimitMiddlewareOptions {
  * Resolves `true` when the request may proceed (then calls `next` if given).
  */
 export function rateLimit(options: RateLimitMiddlewareOptions) {
+  if (!Array.isArray(options?.limits) || options.limits.length === 0) {
+    throw invalidOption('limits', 'a non-empty array of { limiter, key }', options?.limits);
+  }
+  for (const [index, limit] of options.limits.entries()) {
+    if (typeof limit?.limiter?.consume !== 'function' || typeof limit.key !== 'function') {
+      throw invalidOption(`limits[${index}]`, 'a { limiter, key } object', limit);
+    }
+  }
   const onLimited =
     options.onLimited ??
     ((_request: IncomingMessage, response: ServerResponse, results: readonly RateLimitResult[]) => {

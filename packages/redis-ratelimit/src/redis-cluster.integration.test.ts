@@ -1,3 +1,4 @@
+import { subscribe } from '@portcullis/core';
 import { type RedisCluster, startRedisCluster } from '@portcullis/testkit';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +36,10 @@ describe('Redis engine on a real 3-master Redis Cluster', () => {
       engine: createRedisEngine({ redis: client, commandTimeoutMs: 10_000 }),
       onStoreError: 'fail-closed',
     });
+    const failures: string[] = [];
+    const stop = subscribe('portcullis:redis:command', (event) => {
+      if (!event.ok) failures.push(`${event.operation}: ${event.errorCode}`);
+    });
     const subjects = Array.from({ length: 10_000 }, (_, i) => `user:${i}`);
     const decisions: boolean[][] = [];
     for (let round = 0; round < 3; round++) {
@@ -46,9 +51,11 @@ describe('Redis engine on a real 3-master Redis Cluster', () => {
           )),
         );
       }
+      expect(failures.slice(0, 5)).toEqual([]);
       expect(results.every((r) => r.source === 'redis')).toBe(true);
       decisions.push(results.map((r) => r.allowed));
     }
+    stop();
     // limit 1 + burst 1: the first two pass, the third is denied, for every subject.
     expect(decisions[0]!.every(Boolean)).toBe(true);
     expect(decisions[1]!.every(Boolean)).toBe(true);
