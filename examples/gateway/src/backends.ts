@@ -2,8 +2,8 @@ import {
   createServiceClient,
   type ServiceClient,
   type ServiceClientOptions,
-  type SignRequestHook,
 } from '@portcullis/core';
+import { createSigner } from '@portcullis/signing';
 import { z } from 'zod';
 import type { RequestDraft } from './flows/request-flow';
 
@@ -55,7 +55,12 @@ export interface BackendsOptions {
     readonly shifts: string;
     readonly admin: string;
   };
-  readonly signRequest: SignRequestHook;
+  /**
+   * The gateway's signing key. Each backend gets its own signer whose
+   * audience is `<name>-service`, so a call signed for one service is
+   * refused by every other.
+   */
+  readonly signing: { readonly keyId: string; readonly secret: string | Uint8Array };
   /** Deadline of one attempt. @default 3000 */
   readonly timeoutMs?: number;
   /** Overrides for every client (breaker, retry, bulkhead). */
@@ -80,7 +85,7 @@ export function createBackends(options: BackendsOptions) {
       name,
       baseUrl,
       timeoutMs,
-      signRequest: options.signRequest,
+      signRequest: createSigner({ ...options.signing, audience: `${name}-service` }).sign,
       breaker: {
         window: { type: 'count', size: 20 },
         minimumCalls: 5,
