@@ -1,3 +1,4 @@
+import type { MetricObjectWithValues, MetricValueWithName } from 'prom-client';
 import type { MetricDefinition, MetricType } from '../catalog/types';
 import type { LabelGuard, LabelValues } from './label-guard';
 
@@ -77,20 +78,20 @@ export class CatalogMetric {
     this.#find(this.#newHistogram);
   }
 
-  /** Adds `value` to the series of `labels` (counters: never negative). */
+  /** Adds `value` to the series of `labels` (counters: never negative). Internal fast path. */
   add(labels: LabelValues | undefined, value: number): void {
     if (!Number.isFinite(value)) return;
     if (this.type === 'counter' && value < 0) return;
     this.#seriesOf(labels).value += value;
   }
 
-  /** Sets the series of `labels` (gauges). */
-  set(labels: LabelValues | undefined, value: number): void {
+  /** Sets the series of `labels` (gauges). Internal fast path. */
+  assign(labels: LabelValues | undefined, value: number): void {
     this.#seriesOf(labels).value = value;
   }
 
-  /** Records one observation (histograms). */
-  observe(labels: LabelValues | undefined, value: number): void {
+  /** Records one observation (histograms). Internal fast path. */
+  record(labels: LabelValues | undefined, value: number): void {
     if (Number.isNaN(value)) return;
     this.#guard.bound(labels);
     const series = this.#find(this.#newHistogram);
@@ -102,8 +103,8 @@ export class CatalogMetric {
     series.count++;
   }
 
-  /** The current samples, as prom-client's `Registry` reads them. */
-  get(): MetricSnapshot {
+  /** The current samples, synchronously. */
+  snapshot(): MetricSnapshot {
     const values: MetricSample[] = [];
     if (this.type === 'histogram') {
       for (const series of this.#histograms) this.#histogramSamples(series, values);
@@ -119,6 +120,125 @@ export class CatalogMetric {
       values,
       aggregator: this.aggregator,
     };
+  }
+
+  // prom-client compatible surface, so code written for prom-client objects
+  // (and `registry.resetMetrics()`) keeps working with catalog metrics.
+
+  /** The current samples, as prom-client's `Registry` reads them. */
+  get(): Promise<MetricObjectWithValues<MetricValueWithName<string>>> {
+    return Promise.resolve(
+      this.snapshot() as unknown as MetricObjectWithValues<MetricValueWithName<string>>,
+    );
+  }
+
+  /** Increments (counters, gauges): `inc()`, `inc(value)`, `inc(labels, value?)`. */
+  inc(value?: number): void;
+  inc(labels: LabelValues, value?: number): void;
+  inc(data: WithExemplar): void;
+  inc(labels?: LabelValues | WithExemplar | number, value?: number): void {
+    if (typeof labels === 'number') this.add(undefined, labels);
+    else if (isWithExemplar(labels)) this.add(labels.labels, labels.value ?? 1);
+    else this.add(labels, value ?? 1);
+  }
+
+  /** Decrements a gauge: `dec()`, `dec(value)`, `dec(labels, value?)`. */
+  dec(value?: number): void;
+  dec(labels: LabelValues, value?: number): void;
+  dec(labels?: LabelValues | number, value?: number): void {
+    if (typeof labels === 'number') this.add(undefined, -labels);
+    else this.add(labels, -(value ?? 1));
+  }
+
+  /** Sets a gauge: `set(value)` or `set(labels, value)`. */
+  set(value: number): void;
+  set(labels: LabelValues | undefined, value: number): void;
+  set(labels: LabelValues | number | undefined, value?: number): void {
+    if (typeof labels === 'number') this.assign(undefined, labels);
+    else this.assign(labels, value ?? 0);
+  }
+
+  /** Sets a gauge to the current Unix time in seconds. */
+  setToCurrentTime(labels?: LabelValues): void {
+    this.assign(labels, Date.now() / 1000);
+  }
+
+  /** Observes a histogram: `observe(value)` or `observe(labels, value)`. */
+  observe(value: number): void;
+  observe(labels: LabelValues | undefined, value: number): void;
+  observe(data: WithExemplar): void;
+  observe(labels: LabelValues | WithExemplar | number | undefined, value?: number): void {
+    if (typeof labels === 'number') this.record(undefined, labels);
+    else if (isWithExemplar(labels)) this.record(labels.labels, labels.value ?? Number.NaN);
+    else this.record(labels, value ?? Number.NaN);
+  }
+
+  /** Starts a timer; calling the result records the elapsed seconds and returns them. */
+  startTimer(labels?: LabelValues): (endLabels?: LabelValues) => number {
+    const started = performance.now();
+    return (endLabels) => {
+      const seconds = (performance.now() - started) / 1000;
+      const all = endLabels === undefined ? labels : { ...labels, ...endLabels };
+      if (this.type === 'histogram') this.record(all, seconds);
+      else this.assign(all, seconds);
+      return seconds;
+    };
+  }
+
+  /** Creates the series of `labels` at zero. */
+  zero(labels: LabelValues): void {
+    if (this.type === 'histogram') this.observeNothing(labels);
+    else this.add(labels, 0);
+  }
+
+  /** The recording methods bound to one label set (by object or by values in label order). */
+  labels(...values: (string | number | LabelValues)[]): BoundMetric {
+    const labels = this.#labelsFrom(values);
+    return {
+      inc: (value?: number) => this.add(labels, value ?? 1),
+      dec: (value?: number) => this.add(labels, -(value ?? 1)),
+      set: (value: number) => this.assign(labels, value),
+      setToCurrentTime: () => this.setToCurrentTime(labels),
+      observe: (value: number) => this.record(labels, value),
+      startTimer: () => this.startTimer(labels),
+    };
+  }
+
+  /** Removes the series of one label set. */
+  remove(...values: (string | number | LabelValues)[]): void {
+    this.#guard.bound(this.#labelsFrom(values));
+    const key = this.#guard.last;
+    const keep = <S extends Series | HistogramSeries>(list: S[]) => {
+      const index = list.findIndex((series) =>
+        this.#guard.names.every((name, i) => series.labels[name] === key[i]),
+      );
+      if (index !== -1) list.splice(index, 1);
+    };
+    keep(this.#series);
+    keep(this.#histograms);
+    this.#rebuildTree();
+  }
+
+  #labelsFrom(values: readonly (string | number | LabelValues)[]): LabelValues {
+    const [first] = values;
+    if (typeof first === 'object') return first;
+    const labels: Record<string, string | number> = {};
+    this.#guard.names.forEach((name, i) => {
+      const value = values[i];
+      if (value !== undefined) labels[name] = value as string | number;
+    });
+    return labels;
+  }
+
+  #rebuildTree(): void {
+    const series = [...this.#series];
+    const histograms = [...this.#histograms];
+    this.#tree = new Map();
+    this.#flat = undefined;
+    for (const one of [...series, ...histograms]) {
+      this.#guard.bound(one.labels);
+      this.#find(() => one);
+    }
   }
 
   /** Forgets every series (prom-client's `registry.resetMetrics()` calls this). */
@@ -188,6 +308,27 @@ export class CatalogMetric {
     into.push({ labels: series.labels, value: series.sum, metricName: `${this.name}_sum` });
     into.push({ labels: series.labels, value: series.count, metricName: `${this.name}_count` });
   }
+}
+
+/** prom-client's exemplar call shape; exemplars themselves are not kept. */
+interface WithExemplar {
+  readonly labels?: LabelValues;
+  readonly value?: number;
+  readonly exemplarLabels?: LabelValues;
+}
+
+function isWithExemplar(value: unknown): value is WithExemplar {
+  return typeof value === 'object' && value !== null && 'exemplarLabels' in value;
+}
+
+/** Recording methods bound to one label set, as prom-client's `labels()` returns. */
+export interface BoundMetric {
+  inc(value?: number): void;
+  dec(value?: number): void;
+  set(value: number): void;
+  setToCurrentTime(): void;
+  observe(value: number): void;
+  startTimer(): (endLabels?: LabelValues) => number;
 }
 
 /** Whether `value` is a {@link CatalogMetric} (also across duplicate installs). */

@@ -95,7 +95,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): PortcullisMet
   };
 
   preZero(entries);
-  entry('build_info').set({ version: VERSION, nodejs_version: process.version }, 1);
+  entry('build_info').assign({ version: VERSION, nodejs_version: process.version }, 1);
 
   return {
     registry,
@@ -109,10 +109,10 @@ export function createMetrics(options: CreateMetricsOptions = {}): PortcullisMet
       entry(name, 'gauge').add(labels, -value);
     },
     set(name, labels, value) {
-      entry(name, 'gauge').set(labels, value);
+      entry(name, 'gauge').assign(labels, value);
     },
     observe(name, labels, value) {
-      entry(name, 'histogram').observe(labels, value);
+      entry(name, 'histogram').record(labels, value);
     },
     metric: (name) => entry(name),
   };
