@@ -84,6 +84,8 @@ export type {
   RedisDedupStoreOptions,
 } from './updates/dedup';
 export { createMemoryDedupStore, createRedisDedupStore } from './updates/dedup';
+export type { DurableSink } from './updates/durable-intake';
+export { durableIntake, queueHandler } from './updates/durable-intake';
 export type { Poller, PollerOptions, StopOptions } from './updates/polling';
 export { createPoller } from './updates/polling';
 export type {

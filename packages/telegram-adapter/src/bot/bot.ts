@@ -17,6 +17,11 @@ import { createOutboundScheduler, type OutboundSchedulerOptions } from '../outbo
 import type { DedupStore } from '../updates/dedup';
 import { createMemoryDedupStore } from '../updates/dedup';
 import {
+  type DurableSink,
+  durableIntake,
+  queueHandler as queueHandlerFor,
+} from '../updates/durable-intake';
+import {
   createPoller,
   type Poller,
   type PollerOptions,
@@ -199,16 +204,23 @@ export class Bot {
     return this.#pipeline;
   }
 
-  /** Starts long polling with `allowed_updates` from the routes; resolves when stopped. */
-  async startPolling(options: Omit<PollerOptions, 'api' | 'pipeline'> = {}): Promise<void> {
+  /**
+   * Starts long polling with `allowed_updates` from the routes; resolves when
+   * stopped. With `durable`, updates are appended to that queue (and confirmed
+   * once it holds them) instead of handled here; consume it with `queueHandler()`.
+   */
+  async startPolling(
+    options: Omit<PollerOptions, 'api' | 'pipeline'> & { readonly durable?: DurableSink } = {},
+  ): Promise<void> {
     if (this.#poller?.running) throw new TypeError('The bot is already polling');
     await this.init();
+    const { durable, ...pollerOptions } = options;
     this.#poller = createPoller({
       allowedUpdates: this.#updateTypes.size > 0 ? this.allowedUpdates() : undefined,
       clock: this.#options.clock,
-      ...options,
+      ...pollerOptions,
       api: this.api.raw,
-      pipeline: this.pipeline,
+      pipeline: durable ? durableIntake(durable) : this.pipeline,
     });
     return this.#poller.start();
   }
@@ -216,6 +228,11 @@ export class Bot {
   /** Stops polling: drains in-flight handlers up to the deadline, then confirms the offset. */
   async stop(options?: StopOptions): Promise<void> {
     await this.#poller?.stop(options);
+  }
+
+  /** A consumer for a durable update queue: runs each update through this bot's pipeline. */
+  queueHandler(): (update: Update) => Promise<void> {
+    return queueHandlerFor(this.pipeline);
   }
 
   /** A node:http / express webhook handler feeding this bot's pipeline. Call `init()` first. */
