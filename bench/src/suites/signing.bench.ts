@@ -61,7 +61,7 @@ let messageId = 0;
 export const signing: BenchSuite = {
   title: 'Signing: sign + verify a 1 KiB JSON request',
   reference: 'raw createHmac (timestamp.body)',
-  rounds: 11,
+  rounds: 21,
   note: 'Goal: Portcullis (memory nonces) at least 0.70x of raw createHmac, and faster than standardwebhooks.',
   cases: [
     {
