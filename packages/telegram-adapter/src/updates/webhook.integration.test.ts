@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Update } from '@grammyjs/types';
+import { CHANNELS, subscribe } from '@portcullis/core';
 import express from 'express';
 import Fastify from 'fastify';
 import { request } from 'undici';
@@ -119,6 +120,23 @@ describe.each(Object.entries(mounts))('webhook on %s', (_name, mount) => {
     expect(await post(url, '{"update_id": 1,')).toBe(400);
     expect(await post(url, JSON.stringify({ update_id: 'one', message: {} }))).toBe(400);
     expect(handled).toEqual([]);
+  });
+});
+
+describe('webhook instrumentation', () => {
+  it('counts every answer by outcome on portcullis:webhook:request', async () => {
+    const { pipeline } = recordingPipeline();
+    const url = await mounts['node:http']!({ pipeline, secretToken: SECRET, maxBodyBytes: 1000 });
+    const outcomes: string[] = [];
+    const off = subscribe(CHANNELS.webhookRequest, (e) =>
+      outcomes.push(`${e.outcome} ${e.status}`),
+    );
+    await post(url, update);
+    await post(url, update, { 'x-telegram-bot-api-secret-token': 'nope' });
+    await post(url, 'nope');
+    await post(url, 'x'.repeat(2000));
+    off();
+    expect(outcomes).toEqual(['accepted 200', 'bad_secret 401', 'bad_body 400', 'too_large 413']);
   });
 });
 
