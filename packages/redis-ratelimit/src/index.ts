@@ -18,11 +18,12 @@
  * @module
  */
 
-// Engines
+// Engine interface (implement it to add a store)
 export type { EngineDecision, EngineOperation, RateLimitEngine } from './engine';
 export { DENIED_BY_BLOCK } from './engine';
+// Errors
 export { RateLimitedError } from './errors';
-// HTTP
+// HTTP headers and node:http middleware
 export type { HttpLimit, RateLimitMiddlewareOptions } from './http';
 export { rateLimit, rateLimitHeaders } from './http';
 // Limiter
@@ -35,12 +36,15 @@ export type {
   WindowState,
 } from './limiter';
 export { createRateLimiter } from './limiter';
+// Memory engine
 export type { MemoryEngine, MemoryEngineOptions } from './memory-engine';
 export { createMemoryEngine } from './memory-engine';
-// Policies and presets
+// Policies
 export type { Algorithm, Policy, PolicyOptions, WindowOptions } from './policy';
 export { definePolicy } from './policy';
+// Presets (the seed system's policies)
 export type { PresetOverrides } from './presets';
 export { apiPolicy, commandsPolicy, messagesPolicy, PRESETS, webhooksPolicy } from './presets';
+// Redis engine
 export type { RedisEngineOptions, RedisLike } from './redis-engine';
 export { createRedisEngine } from './redis-engine';
