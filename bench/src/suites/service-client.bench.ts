@@ -1,39 +1,54 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServiceClient, type ServiceClient } from '@portcullis/core';
 import { Pool } from 'undici';
 import type { BenchSuite } from '../harness';
 
 const CONNECTIONS = 8;
-const payload = JSON.stringify({ id: 42, name: 'Ada', roles: ['admin', 'user'] });
-let server: Server | undefined;
+let server: ChildProcess | undefined;
 let origin = '';
 let pool: Pool | undefined;
 let full: ServiceClient | undefined;
 let bare: ServiceClient | undefined;
 let sink: unknown;
 
+// The backend runs in its own process, as a real one would: in the same
+// process it would compete with the client for the event loop.
+const SERVER = `
+const { createServer } = require('node:http');
+const payload = JSON.stringify({ id: 42, name: 'Ada', roles: ['admin', 'user'] });
+const server = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length });
+  res.end(payload);
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+process.on('disconnect', () => process.exit(0));
+`;
+
 async function startServer(): Promise<void> {
   if (server) return;
-  server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length });
-    res.end(payload);
+  const child = spawn(process.execPath, ['-e', SERVER], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = child;
+  const port = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+  });
+  origin = `http://127.0.0.1:${port}`;
 }
 
 async function stopServer(): Promise<void> {
-  const closing = server;
+  const child = server;
   server = undefined;
-  if (!closing) return;
-  closing.closeAllConnections();
-  await new Promise((resolve) => closing.close(resolve));
+  if (!child) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill();
+  await exited;
 }
 
 /**
- * A local keep-alive JSON server in the same process; every case parses the
+ * A local keep-alive JSON server in a child process; every case parses the
  * JSON body. The limit is a plain `undici.request` on a Pool with the same
  * number of connections; the Portcullis client adds route templating, headers,
  * retry + breaker + bulkhead + timeout and an instrumentation event per call.

@@ -75,6 +75,7 @@ describe('requests', () => {
     });
     expect(status).toBe(200);
     expect(data).toEqual({ id: 7, name: 'Ada' }); // zod strips the unknown key
+    expect(events[0]?.durationMs).toBeGreaterThan(0);
     const [request] = server.requests;
     expect(request?.url).toBe('/api/users/a%2Fb?tag=x&tag=y&page=2');
     expect(request?.headers['x-request-id']).toBe('req-1');
