@@ -44,6 +44,7 @@ export { createMemoryNonceStore, NonceStoreFullError } from './nonce-store';
 // Profile
 export type { SignableRequest } from './profile';
 export { ALGORITHM, AUDIENCE_HEADER, SIGNATURE_LABEL } from './profile';
+// Nonce store on Redis
 export type { RedisNonceClient, RedisNonceStoreOptions } from './redis-nonce-store';
 export { createRedisNonceStore } from './redis-nonce-store';
 // Signer
