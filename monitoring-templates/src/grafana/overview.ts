@@ -2,6 +2,7 @@
 import type { RecordedNames } from '../rules/recording';
 import type { MetricSchema } from '../schema';
 import type { DashboardSpec } from './builder';
+import { conversationsAndBusinessRow, securityRow } from './overview-rows';
 import { JOB_VARIABLE, jobOnly, quantiles, RATE } from './queries';
 
 /** Stable uid of the Overview dashboard. */
@@ -20,8 +21,12 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
   const blocked = schema.metric('ratelimit_blocked_total');
   const commands = schema.metric('commands_total');
   const webhook = schema.metric('webhook_requests_total');
-  const threats = schema.metric('validation_threats_total');
-  const verifications = schema.metric('signing_verifications_total');
+  const callbacks = schema.metric('callbacks_total');
+  const denials = schema.metric('ratelimit_denials_total');
+  const fallback = schema.metric('ratelimit_fallback_total');
+  const storeErrors = schema.metric('ratelimit_store_errors_total');
+  const webhookDuration = schema.metric('webhook_request_duration_seconds');
+  const lastReceived = schema.metric('update_last_received_timestamp_seconds');
   const j = jobOnly;
   return {
     uid: OVERVIEW_UID,
@@ -36,7 +41,7 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
             title: 'Updates / s',
             description: 'Updates received per second, before deduplication.',
             type: 'stat',
-            width: 6,
+            width: 4,
             unit: 'reqps',
             queries: [{ expr: `sum(rate(${j(received.name)}[${RATE}]))`, legend: 'updates/s' }],
           },
@@ -44,7 +49,7 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
             title: 'Failing updates',
             description: 'Share of handled updates that failed or timed out (5-minute rate).',
             type: 'stat',
-            width: 6,
+            width: 4,
             unit: 'percentunit',
             queries: [{ expr: `max(${j(recorded.updateErrorRatio['5m'])})`, legend: 'failing' }],
           },
@@ -52,7 +57,7 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
             title: 'p99 handling time',
             description: '99th percentile of update handling time (5-minute rate).',
             type: 'stat',
-            width: 6,
+            width: 4,
             unit: 's',
             queries: [{ expr: `max(${j(recorded.updateLatencyP99)})`, legend: 'p99' }],
           },
@@ -60,8 +65,25 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
             title: 'Active conversations',
             description: 'Conversations started and not yet ended, all flows.',
             type: 'stat',
-            width: 6,
+            width: 4,
             queries: [{ expr: `sum(${j(conversations.name)})`, legend: 'active' }],
+          },
+          {
+            title: 'Since last update',
+            description: 'Seconds since the newest update arrived at any instance.',
+            type: 'stat',
+            width: 4,
+            unit: 's',
+            queries: [
+              { expr: `time() - max(${j(lastReceived.name)})`, legend: 'since last update' },
+            ],
+          },
+          {
+            title: 'Instances up',
+            description: 'Gateway instances Prometheus scrapes successfully.',
+            type: 'stat',
+            width: 4,
+            queries: [{ expr: `sum(${j('up')})`, legend: 'up' }],
           },
         ],
       },
@@ -97,13 +119,17 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
             ],
           },
           {
-            title: 'Commands',
-            description: 'Matched commands per second, by registered command name.',
+            title: 'Commands and callbacks',
+            description: 'Matched commands and callback queries per second, by registered name.',
             unit: 'reqps',
             queries: [
               {
                 expr: `sum by (${commands.label('command')}) (rate(${j(commands.name)}[${RATE}]))`,
                 legend: '/{{command}}',
+              },
+              {
+                expr: `sum by (${callbacks.label('callback')}) (rate(${j(callbacks.name)}[${RATE}]))`,
+                legend: 'callback {{callback}}',
               },
             ],
           },
@@ -117,6 +143,13 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
                 legend: '{{outcome}}',
               },
             ],
+          },
+          {
+            title: 'Webhook answer time',
+            description: 'p50, p90 and p99 time to answer Telegram; it gives up after about 60 s.',
+            unit: 's',
+            width: 24,
+            queries: quantiles(webhookDuration.bucket, []),
           },
         ],
       },
@@ -174,46 +207,33 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
             ],
           },
           {
-            title: 'Blocked subjects',
-            description: 'Requests denied because the user is blocked, per policy.',
+            title: 'Blocks, denials and fallbacks',
+            description:
+              'Blocked users, denials by the window that denied, decisions made in memory because Redis failed, and store errors.',
             unit: 'reqps',
             queries: [
               {
                 expr: `sum by (${blocked.label('policy')}) (rate(${j(blocked.name)}[${RATE}]))`,
-                legend: '{{policy}}',
+                legend: '{{policy}} blocked',
+              },
+              {
+                expr: `sum by (${denials.label('policy')}, ${denials.label('window')}) (rate(${j(denials.name)}[${RATE}]))`,
+                legend: '{{policy}} denied by {{window}}',
+              },
+              {
+                expr: `sum by (${fallback.label('policy')}) (rate(${j(fallback.name)}[${RATE}]))`,
+                legend: '{{policy}} memory fallback',
+              },
+              {
+                expr: `sum by (${storeErrors.label('policy')}, ${storeErrors.label('action')}) (rate(${j(storeErrors.name)}[${RATE}]))`,
+                legend: '{{policy}} store error ({{action}})',
               },
             ],
           },
         ],
       },
-      {
-        title: 'Security',
-        panels: [
-          {
-            title: 'Validation threats',
-            description:
-              'Inputs the threat detector labelled, by kind and where the text came from.',
-            unit: 'reqps',
-            queries: [
-              {
-                expr: `sum by (${threats.label('kind')}, ${threats.label('source')}) (rate(${j(threats.name)}[${RATE}]))`,
-                legend: '{{kind}} in {{source}}',
-              },
-            ],
-          },
-          {
-            title: 'Signature verifications',
-            description: 'Signed service-to-service requests verified, valid and invalid.',
-            unit: 'reqps',
-            queries: [
-              {
-                expr: `sum by (${verifications.label('outcome')}) (rate(${j(verifications.name)}[${RATE}]))`,
-                legend: '{{outcome}}',
-              },
-            ],
-          },
-        ],
-      },
+      securityRow(schema),
+      conversationsAndBusinessRow(schema),
     ],
   };
 }

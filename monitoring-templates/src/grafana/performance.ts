@@ -25,8 +25,15 @@ export function performanceDashboard(schema: MetricSchema): DashboardSpec {
   const cooldowns = schema.metric('outbound_cooldowns_total');
   const telegram = schema.metric('telegram_api_request_duration_seconds');
   const limiter = schema.metric('ratelimit_check_duration_seconds');
+  const apiCalls = schema.metric('telegram_api_requests_total');
+  const apiErrors = schema.metric('telegram_api_errors_total');
+  const retryAfter = schema.metric('telegram_api_retry_after_seconds');
+  const outbound = schema.metric('outbound_messages_total');
+  const verify = schema.metric('signing_verification_duration_seconds');
+  const sign = schema.metric('signing_sign_duration_seconds');
   const middleware = schema.metric('middleware_duration_seconds');
   const scrape = schema.metric('metrics_scrape_duration_seconds');
+  const overflow = schema.metric('metrics_label_overflow_total');
   const operation = redis.label('operation');
   const lane = queue.label('lane');
   return {
@@ -100,10 +107,33 @@ export function performanceDashboard(schema: MetricSchema): DashboardSpec {
             queries: quantiles(middleware.bucket, [middleware.label('middleware')], {}, [0.99]),
           },
           {
+            title: 'Signing time',
+            description: 'p99 time to sign a request and to verify one, digest included.',
+            unit: 's',
+            queries: [
+              ...quantiles(sign.bucket, [], {}, [0.99]).map((q) => ({ ...q, legend: 'sign p99' })),
+              ...quantiles(verify.bucket, [], {}, [0.99]).map((q) => ({
+                ...q,
+                legend: 'verify p99',
+              })),
+            ],
+          },
+          {
             title: 'Metrics scrape time',
             description: 'Time /metrics spent serialising; large expositions delay the event loop.',
             unit: 's',
             queries: quantiles(scrape.bucket, [], {}, [0.5, 0.99]),
+          },
+          {
+            title: 'Label values recorded as other',
+            description:
+              "Values outside a label's documented set or over its limit (see MetricLabelOverflow).",
+            queries: [
+              {
+                expr: `sum by (${overflow.label('metric')}) (increase(${j(overflow.name)}[${RATE}]))`,
+                legend: '{{metric}}',
+              },
+            ],
           },
         ],
       },
@@ -161,6 +191,38 @@ export function performanceDashboard(schema: MetricSchema): DashboardSpec {
                 legend: 'cooldown {{lane}}',
               },
             ],
+          },
+          {
+            title: 'Outbound messages',
+            description: 'Replies enqueued, sent, rejected (queue full) and expired, per lane.',
+            unit: 'reqps',
+            queries: [
+              {
+                expr: `sum by (${outbound.label('lane')}, ${outbound.label('action')}) (rate(${j(outbound.name)}[${RATE}]))`,
+                legend: '{{lane}} {{action}}',
+              },
+            ],
+          },
+          {
+            title: 'Bot API calls',
+            description: 'Calls by status, and failed calls by method.',
+            unit: 'reqps',
+            queries: [
+              {
+                expr: `sum by (${apiCalls.label('status')}) (rate(${j(apiCalls.name)}[${RATE}]))`,
+                legend: 'status {{status}}',
+              },
+              {
+                expr: `sum by (${apiErrors.label('method')}, ${apiErrors.label('status')}) (rate(${j(apiErrors.name)}[${RATE}]))`,
+                legend: '{{method}} failed ({{status}})',
+              },
+            ],
+          },
+          {
+            title: 'Flood-wait retry_after',
+            description: 'The `retry_after` Telegram sent with 429 answers (p50, p99), per method.',
+            unit: 's',
+            queries: quantiles(retryAfter.bucket, [retryAfter.label('method')], {}, [0.5, 0.99]),
           },
           {
             title: 'Bot API latency',

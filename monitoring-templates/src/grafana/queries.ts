@@ -12,11 +12,16 @@ export const JOB_VARIABLE = (metric: string): LabelVariable => ({
   labelName: 'job',
 });
 
-/** `name{job=~"$job", <label>=~"$<variable>"…}`. */
-export function selector(name: string, variables: Readonly<Record<string, string>> = {}): string {
+/** `name{job=~"$job", <label>=~"$<variable>"…, <label>="<value>"…}`. */
+export function selector(
+  name: string,
+  variables: Readonly<Record<string, string>> = {},
+  equal: Readonly<Record<string, string>> = {},
+): string {
   const matchers = [
     'job=~"$job"',
     ...Object.entries(variables).map(([label, variable]) => `${label}=~"$${variable}"`),
+    ...Object.entries(equal).map(([label, value]) => `${label}="${value}"`),
   ];
   return `${name}{${matchers.join(', ')}}`;
 }

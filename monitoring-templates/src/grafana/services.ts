@@ -19,6 +19,9 @@ export function servicesDashboard(schema: MetricSchema, recorded: RecordedNames)
   const breakerCalls = schema.metric('circuit_breaker_calls_total');
   const bulkheadActive = schema.metric('bulkhead_active');
   const bulkheadQueue = schema.metric('bulkhead_queue_depth');
+  const bulkheadDecisions = schema.metric('bulkhead_decisions_total');
+  const slowCalls = schema.metric('circuit_breaker_slow_calls_total');
+  const retryDelay = schema.metric('retry_delay_seconds');
   const service = requests.label('service');
   const bySvc = { [service]: 'service' };
   const breaker = breakerState.label('breaker');
@@ -104,6 +107,10 @@ export function servicesDashboard(schema: MetricSchema, recorded: RecordedNames)
                 expr: `sum by (${breaker}, ${breakerCalls.label('outcome')}) (rate(${selector(breakerCalls.name)}[${RATE}]))`,
                 legend: '{{breaker}} {{outcome}}/s',
               },
+              {
+                expr: `sum by (${breaker}) (rate(${selector(slowCalls.name)}[${RATE}]))`,
+                legend: '{{breaker}} slow/s',
+              },
             ],
           },
           {
@@ -122,6 +129,12 @@ export function servicesDashboard(schema: MetricSchema, recorded: RecordedNames)
             ],
           },
           {
+            title: 'Retry delay',
+            description: 'Backoff before each retry (p50, p99), per retry policy.',
+            unit: 's',
+            queries: quantiles(retryDelay.bucket, [retryDelay.label('policy')], {}, [0.5, 0.99]),
+          },
+          {
             title: 'Bulkheads',
             description: 'Calls running and waiting in each bulkhead.',
             queries: [
@@ -132,6 +145,10 @@ export function servicesDashboard(schema: MetricSchema, recorded: RecordedNames)
               {
                 expr: `sum by (${bulkheadQueue.label('bulkhead')}) (${selector(bulkheadQueue.name)})`,
                 legend: '{{bulkhead}} queued',
+              },
+              {
+                expr: `sum by (${bulkheadDecisions.label('bulkhead')}) (rate(${selector(bulkheadDecisions.name, {}, { action: bulkheadDecisions.value('action', 'rejected') })}[${RATE}]))`,
+                legend: '{{bulkhead}} rejected/s',
               },
             ],
           },

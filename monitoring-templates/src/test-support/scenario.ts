@@ -24,7 +24,7 @@ export function publishRound(round: number): void {
       allowed: round % 5 !== 0,
       ...(round % 5 === 0 ? { deniedBy: 'minute' } : {}),
       engine: 'redis',
-      fallback: false,
+      fallback: round % 7 === 3,
       durationMs: jitter(0.8),
       usedBurst: round % 3 === 0,
       blocked: round % 10 === 0,
@@ -38,6 +38,14 @@ export function publishRound(round: number): void {
     });
   }
   publish(CHANNELS.updateDuplicate, { updateId: round * 10, updateType: 'message' });
+  // An update type outside the catalog's list: recorded as `other`, counted as overflow.
+  if (round % 17 === 0) publish(CHANNELS.updateDuplicate, { updateId: -round, updateType: 'nope' });
+  publish(CHANNELS.routeMatched, { kind: 'callback', name: 'approve' });
+  publish(CHANNELS.business, { name: 'request_created', kind: 'vacation' });
+  publish(CHANNELS.business, { name: 'shift_viewed', kind: 'week' });
+  publish(CHANNELS.business, { name: 'admin_action', kind: 'approve' });
+  publish(CHANNELS.business, { name: 'feedback_sent' });
+  publish(CHANNELS.signingSign, { keyId: 'k1', durationMs: 0.1 });
   publish(CHANNELS.fsmConversation, { flow: 'new_request', action: 'started' });
   publish(CHANNELS.fsmTransition, {
     flow: 'new_request',
@@ -77,7 +85,7 @@ export function publishRound(round: number): void {
   publish(CHANNELS.breakerCall, {
     name: 'users',
     outcome: failing ? 'failure' : 'success',
-    slow: false,
+    slow: round % 4 === 1,
     durationMs: jitter(40),
     state: 'closed',
   });
@@ -90,8 +98,20 @@ export function publishRound(round: number): void {
       timestamp: Date.now(),
     });
   }
-  publish(CHANNELS.bulkhead, { name: 'users', action: 'admitted', active: 2, queued: round % 3 });
+  publish(CHANNELS.bulkhead, {
+    name: 'users',
+    action: round % 6 === 0 ? 'rejected' : 'admitted',
+    active: 2,
+    queued: round % 3,
+  });
 
+  if (round % 7 === 3) {
+    publish(CHANNELS.rateLimitStoreError, {
+      policy: 'per-user',
+      errorCode: 'rate_limiter_unavailable',
+      action: 'fallback',
+    });
+  }
   publish(CHANNELS.redisCommand, {
     operation: 'ratelimit_consume',
     durationMs: jitter(0.6),
@@ -117,6 +137,7 @@ export function publishRound(round: number): void {
   publish(CHANNELS.signingVerify, {
     outcome: round % 11 === 0 ? 'invalid' : 'valid',
     keyId: 'k1',
+    ...(round % 11 === 0 ? { errorCode: 'signature_mismatch' } : {}),
     durationMs: 0.2,
   });
 }
