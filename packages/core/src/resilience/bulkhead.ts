@@ -1,6 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
+import { invalidOption } from '../errors/portcullis-error';
 import { CHANNELS, publish } from '../instrumentation/channels';
-import { nonNegativeNumber, positiveInteger } from './circuit-breaker-options';
+import { positiveInteger } from './circuit-breaker-options';
 import { abortedError, BulkheadFullError } from './errors';
 import { type ExecuteOptions, NEVER_ABORTED, type Policy, type PolicyFunction } from './policy';
 
@@ -47,7 +48,10 @@ interface Waiter {
 export function bulkhead(options: BulkheadOptions = {}): Bulkhead {
   const name = options.name ?? 'bulkhead';
   const maxConcurrent = positiveInteger('maxConcurrent', options.maxConcurrent ?? 10);
-  const maxQueue = nonNegativeNumber('maxQueue', options.maxQueue ?? 0);
+  const maxQueue = options.maxQueue ?? 0;
+  if (!Number.isInteger(maxQueue) || maxQueue < 0) {
+    throw invalidOption('maxQueue', 'an integer >= 0', maxQueue);
+  }
   const queue: Waiter[] = [];
   let active = 0;
 

@@ -103,6 +103,15 @@ describe('bulkhead', () => {
     ]);
   });
 
+  it('rejects invalid sizes at construction', () => {
+    expect(() => bulkhead({ maxConcurrent: 0 })).toThrow(
+      'Expected `maxConcurrent` to be a positive integer, got 0',
+    );
+    expect(() => bulkhead({ maxQueue: 1.5 })).toThrow(
+      'Expected `maxQueue` to be an integer >= 0, got 1.5',
+    );
+  });
+
   it('frees the slot when a call throws synchronously or rejects', async () => {
     const limited = bulkhead({ maxConcurrent: 1 });
     await expect(

@@ -43,6 +43,6 @@ describe('resource hygiene', () => {
     expect(exit, output).toBe(0);
     expect(output).toContain('done open');
     // Well under keepAliveTimeoutMs (60 s) and openMs (60 s): nothing held the loop.
-    expect(Date.now() - doneAt).toBeLessThan(2000);
+    expect(Date.now() - doneAt).toBeLessThan(5000);
   });
 });
