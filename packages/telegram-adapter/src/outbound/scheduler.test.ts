@@ -1,4 +1,5 @@
 import { isPortcullisError } from '@portcullis/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TelegramApiError } from '../client/errors';
 import { createTestClock, settle } from '../testing/test-clock';
@@ -24,24 +25,75 @@ describe('outbound scheduler', () => {
     expect(sent.map((s) => s.at)).toEqual([0, 1000, 2000]);
   });
 
-  it('limits a group to 20 messages per minute', async () => {
-    const { clock, sent, send } = setup({ perChatPerSecond: 100 });
+  it('limits a group to 20 messages in any minute', async () => {
+    const { clock, sent, send } = setup({ perChatPerSecond: 100, defaultDeadlineMs: 120_000 });
     for (let i = 0; i < 22; i++) void send(-100);
     await clock.advanceAsync(1000, 100);
     expect(sent).toHaveLength(20);
-    await clock.advanceAsync(1800, 100);
+    await clock.advanceAsync(58_000, 1000);
     expect(sent).toHaveLength(20);
-    await clock.advanceAsync(300, 100);
-    expect(sent).toHaveLength(21);
+    await clock.advanceAsync(1100, 100);
+    // The 21st leaves when the 1st leaves the window, the 22nd when the 2nd does.
+    expect(sent.slice(20).map((s) => s.at)).toEqual([sent[0]!.at + 60_000, sent[1]!.at + 60_000]);
   });
 
-  it('sends at most globalPerSecond messages over all chats', async () => {
+  it('sends at most globalPerSecond messages in any second over all chats', async () => {
     const { clock, sent, send } = setup({ globalPerSecond: 30 });
     for (let chat = 1; chat <= 40; chat++) void send(chat);
     await settle();
     expect(sent).toHaveLength(30);
-    await clock.advanceAsync(340, 10);
+    await clock.advanceAsync(990, 10);
+    expect(sent).toHaveLength(30);
+    await clock.advanceAsync(20, 10);
     expect(sent).toHaveLength(40);
+  });
+
+  it('never exceeds any limit and sends everything, for any workload (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            chat: fc.constantFrom(1, 2, 3, -10, -11),
+            priority: fc.constantFrom('reply', 'normal', 'broadcast'),
+            at: fc.integer({ min: 0, max: 3000 }),
+          }),
+          { maxLength: 60 },
+        ),
+        async (jobs) => {
+          const { clock, sent, scheduler } = setup({
+            globalPerSecond: 4,
+            perGroupPerMinute: 5,
+            maxQueueSize: 1000,
+            defaultDeadlineMs: 10 * 60_000,
+          });
+          const results: Promise<unknown>[] = [];
+          for (const job of [...jobs].sort((a, b) => a.at - b.at)) {
+            await clock.advanceAsync(job.at - clock.now(), 100);
+            results.push(
+              scheduler.schedule(
+                { chatId: job.chat, limited: true, priority: job.priority as 'reply' },
+                async () => {
+                  sent.push({ chat: job.chat, at: clock.now() });
+                },
+              ),
+            );
+          }
+          await clock.advanceAsync(5 * 60_000, 1000);
+          await Promise.all(results);
+          expect(sent).toHaveLength(jobs.length);
+          const times = (chat?: number) =>
+            sent.filter((s) => chat === undefined || s.chat === chat).map((s) => s.at);
+          const maxIn = (list: number[], windowMs: number) =>
+            Math.max(0, ...list.map((t) => list.filter((u) => u >= t && u < t + windowMs).length));
+          expect(maxIn(times(), 1000)).toBeLessThanOrEqual(4);
+          for (const chat of [1, 2, 3, -10, -11])
+            expect(maxIn(times(chat), 1000)).toBeLessThanOrEqual(1);
+          for (const group of [-10, -11])
+            expect(maxIn(times(group), 60_000)).toBeLessThanOrEqual(5);
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('serves replies before broadcasts that waited longer', async () => {
@@ -117,7 +169,7 @@ describe('outbound scheduler', () => {
 
   it('rejects invalid options', () => {
     expect(() => createOutboundScheduler({ globalPerSecond: 0 })).toThrow(
-      'Expected `globalPerSecond` to be a positive number, got 0',
+      'Expected `globalPerSecond` to be a positive integer, got 0',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { CHANNELS, invalidOption, PortcullisError, publish } from '@portcullis/core';
 import { TelegramApiError } from '../client/errors';
 import { type Clock, systemClock, type TimerHandle } from '../clock';
+import { SlidingLog } from './sliding-log';
 import { TokenBucket } from './token-bucket';
 
 /** Priority lanes, served in this order. */
@@ -66,6 +67,12 @@ interface Job {
 
 const GLOBAL = '*';
 
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0)
+    throw invalidOption(name, 'a positive integer', value);
+  return value;
+}
+
 function positive(name: string, value: number): number {
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
     throw invalidOption(name, 'a positive number', value);
@@ -86,8 +93,8 @@ function positive(name: string, value: number): number {
 export function createOutboundScheduler(options: OutboundSchedulerOptions = {}): OutboundScheduler {
   const clock = options.clock ?? systemClock;
   const perChat = positive('perChatPerSecond', options.perChatPerSecond ?? 1) / 1000;
-  const perGroup = positive('perGroupPerMinute', options.perGroupPerMinute ?? 20);
-  const globalRate = positive('globalPerSecond', options.globalPerSecond ?? 30);
+  const perGroup = positiveInteger('perGroupPerMinute', options.perGroupPerMinute ?? 20);
+  const globalRate = positiveInteger('globalPerSecond', options.globalPerSecond ?? 30);
   const maxQueue = positive('maxQueueSize', options.maxQueueSize ?? 1000);
   const maxRetryAfter = positive('maxRetryAfterSeconds', options.maxRetryAfterSeconds ?? 60);
   const defaultDeadline = positive('defaultDeadlineMs', options.defaultDeadlineMs ?? 30_000);
@@ -95,8 +102,8 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
 
   const lanes = new Map<OutboundPriority, Job[]>(LANES.map((lane) => [lane, []]));
   const chatBuckets = new Map<string, TokenBucket>();
-  const groupBuckets = new Map<string, TokenBucket>();
-  const global = new TokenBucket(globalRate, globalRate / 1000, clock.now());
+  const groupLogs = new Map<string, SlidingLog>();
+  const global = new SlidingLog(globalRate, 1000);
   const cooldowns = new Map<string, number>();
   let depth = 0;
   let timer: TimerHandle | undefined;
@@ -125,11 +132,14 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
     wait = global.waitMs(now);
     if (job.key !== undefined) {
       wait = Math.max(wait, bucket(chatBuckets, job.key, 1, perChat, now).waitMs(now));
-      if (job.group)
-        wait = Math.max(
-          wait,
-          bucket(groupBuckets, job.key, perGroup, perGroup / 60_000, now).waitMs(now),
-        );
+      if (job.group) {
+        let log = groupLogs.get(job.key);
+        if (!log) {
+          log = new SlidingLog(perGroup, 60_000);
+          groupLogs.set(job.key, log);
+        }
+        wait = Math.max(wait, log.waitMs(now));
+      }
     }
     return wait;
   }
@@ -139,7 +149,7 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
       global.take(now);
       if (job.key !== undefined) {
         chatBuckets.get(job.key)?.take(now);
-        if (job.group) groupBuckets.get(job.key)?.take(now);
+        if (job.group) groupLogs.get(job.key)?.take(now);
       }
     }
     publish(CHANNELS.outboundQueue, () => ({
@@ -225,8 +235,8 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
     // Forget idle state so many chats do not grow the maps without bound.
     if (chatBuckets.size > 1000)
       for (const [k, b] of chatBuckets) if (b.isFull(now)) chatBuckets.delete(k);
-    if (groupBuckets.size > 1000)
-      for (const [k, b] of groupBuckets) if (b.isFull(now)) groupBuckets.delete(k);
+    if (groupLogs.size > 1000)
+      for (const [k, log] of groupLogs) if (log.isIdle(now)) groupLogs.delete(k);
     for (const [k, until] of cooldowns) if (until <= now) cooldowns.delete(k);
   }
 
