@@ -135,6 +135,39 @@ describe('long polling', () => {
     await until(() => handled.length === 1);
   });
 
+  it('stops fetching while maxInFlight updates are unsettled (back-pressure)', async () => {
+    server = await createBotApiTestServer();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const handled: number[] = [];
+    const { poller } = await setup(
+      async (u) => {
+        await gate;
+        handled.push(u.update_id);
+      },
+      { maxInFlight: 2, limit: 2 },
+    );
+    const updates = createUpdateFactory();
+    server.pushUpdate(...[1, 2, 3, 4].map((userId) => updates.text('x', { userId })));
+    void poller.start();
+    await until(() => server.callsOf('getUpdates').length >= 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.callsOf('getUpdates')).toHaveLength(1);
+    release();
+    await until(() => handled.length === 4);
+  });
+
+  it('rejects invalid options', () => {
+    const api = createApiClient({ token: '1:a', apiRoot: 'http://127.0.0.1:1' });
+    const pipeline = createUpdatePipeline({ handler: async () => {} });
+    expect(() => createPoller({ api, pipeline, limit: 101 })).toThrow(
+      'Expected `limit` to be an integer from 1 to 100, got 101',
+    );
+    expect(() => createPoller({ api, pipeline, maxInFlight: 0 })).toThrow(
+      'Expected `maxInFlight` to be a positive integer, got 0',
+    );
+  });
+
   it('rejects start() on 401 Unauthorized instead of looping', async () => {
     server = await createBotApiTestServer();
     const api = createApiClient({ token: '1:wrong', apiRoot: server.apiRoot });

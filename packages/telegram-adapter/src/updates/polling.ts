@@ -54,6 +54,12 @@ export interface Poller {
   readonly running: boolean;
 }
 
+function nonNegative(name: string, value: number, min = 0): number {
+  if (!Number.isInteger(value) || value < min)
+    throw invalidOption(name, min === 0 ? 'a non-negative integer' : 'a positive integer', value);
+  return value;
+}
+
 /**
  * Creates a long poller. `offset` advances only past updates whose handling
  * settled, so a crash or a stop re-delivers instead of losing; re-delivered
@@ -65,11 +71,11 @@ export function createPoller(options: PollerOptions): Poller {
   const limit = options.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
     throw invalidOption('limit', 'an integer from 1 to 100', limit);
-  const timeoutSeconds = options.timeoutSeconds ?? 30;
-  const maxInFlight = options.maxInFlight ?? 1000;
-  const conflictDelayMs = options.conflictDelayMs ?? 5000;
-  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
-  const busyRetryMs = options.busyRetryMs ?? 1000;
+  const timeoutSeconds = nonNegative('timeoutSeconds', options.timeoutSeconds ?? 30);
+  const maxInFlight = nonNegative('maxInFlight', options.maxInFlight ?? 1000, 1);
+  const conflictDelayMs = nonNegative('conflictDelayMs', options.conflictDelayMs ?? 5000);
+  const maxBackoffMs = nonNegative('maxBackoffMs', options.maxBackoffMs ?? 30_000, 1);
+  const busyRetryMs = nonNegative('busyRetryMs', options.busyRetryMs ?? 1000, 1);
 
   const pending = new Set<number>(); // received, not settled
   const settled = new Set<number>(); // settled, not yet below the confirmed offset
