@@ -11,6 +11,7 @@ export default defineConfig({
       'tooling/*',
       'examples/gateway',
       'examples/services/*',
+      '!examples/services/*.*',
       'tests',
       'monitoring-templates',
     ],
