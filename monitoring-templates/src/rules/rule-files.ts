@@ -96,7 +96,9 @@ function unitTestFile(definitions: readonly AlertDefinition[]): Record<string, u
   });
   return {
     rule_files: [`../${RULE_FILES.recording}`, `../${RULE_FILES.alerts}`],
-    evaluation_interval: '1m',
+    // Coarser than production (15 s) to keep the suite fast; every `for` is at
+    // least 1m, so an alert still goes pending → firing across evaluations.
+    evaluation_interval: '2m',
     tests,
   };
 }
