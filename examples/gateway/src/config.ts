@@ -11,7 +11,16 @@ const booleanFlag = z
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 const url = z.url({ protocol: /^https?$/ });
-const redisUrl = z.url({ protocol: /^rediss?$/ });
+// One URL for a single Redis, or comma-separated seed URLs for Redis Cluster.
+const redisUrls = z
+  .string()
+  .refine(
+    (value) =>
+      value
+        .split(',')
+        .every((part) => z.url({ protocol: /^rediss?$/ }).safeParse(part.trim()).success),
+    'must be redis://[:password@]host:port, or several of them separated by commas for Redis Cluster',
+  );
 const secret = (minLength: number) =>
   z.string().min(minLength, `must be at least ${minLength} characters`);
 
@@ -31,7 +40,7 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
       .optional(),
-    REDIS_URL: redisUrl.optional(),
+    REDIS_URL: redisUrls.optional(),
     SERVICE_USERS_URL: url,
     SERVICE_REQUESTS_URL: url,
     SERVICE_SHIFTS_URL: url,
@@ -74,8 +83,16 @@ const schema = z
     OTEL_SERVICE_NAME: z.string().default('portcullis-gateway'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
     TRUST_PROXY: booleanFlag.default(false),
+    DURABLE_INGEST: booleanFlag.default(false),
   })
   .superRefine((env, context) => {
+    if (env.DURABLE_INGEST && !env.REDIS_URL) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DURABLE_INGEST'],
+        message: 'needs REDIS_URL: the queue lives in Redis',
+      });
+    }
     if (env.TELEGRAM_UPDATE_MODE === 'webhook') {
       if (!env.TELEGRAM_WEBHOOK_URL) {
         context.addIssue({

@@ -1,0 +1,93 @@
+import {
+  type ConversationStorage,
+  createMemoryConversationStorage,
+  createRedisConversationStorage,
+} from '@portcullis/core';
+import {
+  createMemoryEngine,
+  createRateLimiter,
+  createRedisEngine,
+  PRESETS,
+  type RateLimiter,
+} from '@portcullis/redis-ratelimit';
+import {
+  createMemoryDedupStore,
+  createRedisDedupStore,
+  type DedupStore,
+} from '@portcullis/telegram-adapter';
+import { Cluster, Redis } from 'ioredis';
+
+/** The gateway's shared state: conversations, update dedup and rate-limit counters. */
+export interface GatewayStores {
+  /** The Redis client when `REDIS_URL` is set (a Cluster client for `redis+cluster://`-style lists). */
+  readonly redis: Redis | Cluster | undefined;
+  readonly conversations: ConversationStorage;
+  readonly dedup: DedupStore;
+  readonly limiters: {
+    readonly messages: RateLimiter;
+    readonly commands: RateLimiter;
+    readonly api: RateLimiter;
+    readonly webhooks: RateLimiter;
+  };
+  close(): Promise<void>;
+}
+
+/**
+ * Parses `REDIS_URL`: one URL for a single Redis, or several comma-separated
+ * `redis://host:port` seeds for Redis Cluster.
+ */
+export function connectRedis(url: string): Redis | Cluster {
+  const seeds = url
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const common = {
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1000,
+    enableAutoPipelining: true,
+  } as const;
+  if (seeds.length > 1) {
+    const first = new URL(seeds[0]!);
+    return new Cluster(
+      seeds.map((seed) => {
+        const parsed = new URL(seed);
+        return { host: parsed.hostname, port: Number(parsed.port || 6379) };
+      }),
+      {
+        redisOptions: {
+          ...common,
+          ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+        },
+        enableAutoPipelining: true,
+      },
+    );
+  }
+  return new Redis(seeds[0]!, common);
+}
+
+/**
+ * Stores on Redis when a client is given (replicas share them), in memory
+ * otherwise (embedded mode). Limiters fall back to memory when Redis fails,
+ * so users are still limited per replica rather than not at all.
+ */
+export function createStores(redis: Redis | Cluster | undefined): GatewayStores {
+  const engine = redis ? createRedisEngine({ redis, commandTimeoutMs: 100 }) : createMemoryEngine();
+  const limiter = (policy: (typeof PRESETS)[keyof typeof PRESETS]) =>
+    createRateLimiter({ policy, engine, onStoreError: 'fallback' });
+  return {
+    redis,
+    conversations: redis
+      ? createRedisConversationStorage({ redis })
+      : createMemoryConversationStorage(),
+    dedup: redis ? createRedisDedupStore({ redis }) : createMemoryDedupStore(),
+    limiters: {
+      messages: limiter(PRESETS.messages),
+      commands: limiter(PRESETS.commands),
+      api: limiter(PRESETS.api),
+      webhooks: limiter(PRESETS.webhooks),
+    },
+    async close() {
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
