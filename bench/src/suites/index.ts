@@ -1,6 +1,7 @@
 import type { BenchSuite } from '../harness';
 import { breakerHalfFailing, breakerSuccess } from './breaker.bench';
 import { composeDispatch, composeDispatchTimed } from './compose.bench';
+import { httpPipeline, httpPipelineInProcess } from './http-pipeline.bench';
 import { instrumentationPublish } from './instrumentation-publish.bench';
 import { metricsHotPath, metricsHotPathRedis, metricsRecordCost } from './metrics.bench';
 import { metricsScrape } from './metrics-scrape.bench';
@@ -24,4 +25,6 @@ export const suites: BenchSuite[] = [
   metricsRecordCost,
   metricsScrape,
   telegramHandleUpdate,
+  httpPipeline,
+  httpPipelineInProcess,
 ];

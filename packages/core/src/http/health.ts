@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidOption, truncateForMessage } from '../errors/portcullis-error';
-import { sendJson } from './response';
+import { pathOf, sendJson } from './response';
 
 /** One readiness check: resolves when the dependency is usable, throws or rejects when not. */
 export type HealthCheck = (signal: AbortSignal) => unknown;
@@ -171,7 +171,7 @@ export function createHealthHandler(options: HealthHandlerOptions = {}): HealthH
     res: ServerResponse,
     next?: () => Promise<void>,
   ): Promise<void> {
-    const pathname = (req.url ?? '/').split('?', 1)[0];
+    const pathname = pathOf(req.url);
     if (pathname !== livenessPath && pathname !== readinessPath) {
       if (next !== undefined) return next();
       sendJson(res, 404, { error: { code: 'not_found', message: 'Not Found' } });

@@ -24,6 +24,10 @@ export function sendJson(
 /** Adds `value` to a comma-separated header (`Vary`) unless it is already there. */
 export function appendHeaderToken(res: ServerResponse, name: string, value: string): void {
   const current = res.getHeader(name);
+  if (current === undefined) {
+    res.setHeader(name, value);
+    return;
+  }
   const tokens = (Array.isArray(current) ? current.join(',') : String(current ?? ''))
     .split(',')
     .map((token) => token.trim())
@@ -73,4 +77,11 @@ function filterHeaders(headers: object, drop: (name: string) => boolean): object
     if (!drop(String(headers[index]).toLowerCase())) kept.push(headers[index], headers[index + 1]);
   }
   return kept;
+}
+
+/** The path of a request target, without the query (no allocation when there is none). */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }

@@ -1,5 +1,5 @@
 import { invalidOption } from '../errors/portcullis-error';
-import { sendJson } from './response';
+import { pathOf, sendJson } from './response';
 import type { HttpHandler, HttpMiddleware } from './types';
 
 /** Handlers by exact path, then by method: `{ '/metrics': { GET: metricsHandler } }`. */
@@ -38,7 +38,7 @@ export function httpRoutes(table: HttpRouteTable): HttpMiddleware {
     routes.set(path, byMethod);
   }
   return function httpRoutesMiddleware(req, res, next) {
-    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    const path = pathOf(req.url);
     const byMethod = routes.get(path);
     if (byMethod === undefined) return next();
     const handler = byMethod.get(req.method ?? 'GET');
