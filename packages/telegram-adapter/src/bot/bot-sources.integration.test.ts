@@ -65,6 +65,22 @@ describe('bot update sources, end to end against the test server', () => {
     expect(server.webhook.attempts).toBe(2);
   });
 
+  it('answers webhooks 503 (so Telegram re-sends) while getMe fails, then handles them', async () => {
+    server = await createBotApiTestServer();
+    bot = createBot({ token: server.token, apiRoot: server.apiRoot });
+    const handled: number[] = [];
+    bot.on('message', (ctx) => void handled.push(ctx.update.update_id));
+    server.inject('getMe', { type: 'server-error' });
+    const http = createServer(bot.webhookHandler());
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    server.webhook.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+    server.pushUpdate(createUpdateFactory().text('a'));
+    await until(() => server.webhook.delivered.length === 1);
+    http.close();
+    expect(server.webhook.lastErrorMessage).toMatch(/503/);
+    expect(handled).toEqual([1]);
+  });
+
   it('cuts a hanging handler at its deadline; the chat’s next update still runs', async () => {
     server = await createBotApiTestServer();
     const clock = createTestClock();

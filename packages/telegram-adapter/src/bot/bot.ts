@@ -187,7 +187,8 @@ export class Bot {
    * this resolves once the update was handled.
    */
   handleUpdate(update: Update, signal: AbortSignal = NEVER): Promise<void> {
-    const ctx = new Context(update, this.api, this.me, signal);
+    if (this.#me === undefined) return this.init().then(() => this.handleUpdate(update, signal));
+    const ctx = new Context(update, this.api, this.#me, signal);
     this.#composed ??= this.#build();
     return this.#composed(ctx);
   }
@@ -235,20 +236,49 @@ export class Bot {
     return queueHandlerFor(this.pipeline);
   }
 
-  /** A node:http / express webhook handler feeding this bot's pipeline. Call `init()` first. */
+  /** A node:http / express webhook handler feeding this bot's pipeline (answers 503 until getMe succeeds). */
   webhookHandler(options: Omit<WebhookOptions, 'pipeline' | 'durable'> = {}): NodeWebhookHandler {
-    return createWebhookHandler({
+    const handler = createWebhookHandler({
       clock: this.#options.clock,
       ...options,
       pipeline: this.pipeline,
     });
+    return async (req, res) => {
+      // Without getMe the update cannot be routed: let Telegram re-send it rather than acknowledge it.
+      if (!(await this.#ready())) {
+        res.writeHead(503).end();
+        return;
+      }
+      return handler(req, res);
+    };
   }
 
-  /** A fastify route handler feeding this bot's pipeline. Call `init()` first. */
+  /** A fastify route handler feeding this bot's pipeline (answers 503 until getMe succeeds). */
   fastifyWebhook(
     options: Omit<WebhookOptions, 'pipeline' | 'durable'> = {},
   ): ReturnType<typeof fastifyWebhook> {
-    return fastifyWebhook({ clock: this.#options.clock, ...options, pipeline: this.pipeline });
+    const handler = fastifyWebhook({
+      clock: this.#options.clock,
+      ...options,
+      pipeline: this.pipeline,
+    });
+    return async (request, reply) => {
+      if (!(await this.#ready())) {
+        reply.code(503).send();
+        return;
+      }
+      return handler(request, reply);
+    };
+  }
+
+  async #ready(): Promise<boolean> {
+    if (this.#me !== undefined) return true;
+    try {
+      await this.init();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Stops polling and closes HTTP connections. */
