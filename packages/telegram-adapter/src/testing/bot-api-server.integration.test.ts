@@ -47,6 +47,29 @@ describe('Bot API test server', () => {
     expect(server.pendingUpdates).toHaveLength(1);
   });
 
+  it('filters by allowed_updates (kept until changed), and a negative offset keeps only the last updates', async () => {
+    server = await createBotApiTestServer();
+    const updates = createUpdateFactory();
+    server.pushUpdate(updates.text('a'), updates.callback('b'), updates.text('c'));
+    const types = async (params: Record<string, unknown>) =>
+      (await call('getUpdates', params)).body.result.map((u: object) => Object.keys(u)[1]);
+    expect(await types({ allowed_updates: ['callback_query'] })).toEqual(['callback_query']);
+    expect(await types({})).toEqual(['callback_query']);
+    expect(await types({ allowed_updates: [] })).toEqual(['message', 'callback_query', 'message']);
+    expect(
+      (await call('getUpdates', { offset: -1 })).body.result.map(
+        (u: { update_id: number }) => u.update_id,
+      ),
+    ).toEqual([3]);
+  });
+
+  it('drops pending updates on setWebhook/deleteWebhook with drop_pending_updates', async () => {
+    server = await createBotApiTestServer();
+    server.pushUpdate(createUpdateFactory().text('old'));
+    await call('deleteWebhook', { drop_pending_updates: true });
+    expect(server.pendingUpdates).toEqual([]);
+  });
+
   it('long-polls until an update arrives', async () => {
     server = await createBotApiTestServer();
     const pending = call('getUpdates', { timeout: 10 });
