@@ -124,6 +124,8 @@ describe('docker-compose.production.yml', () => {
     expect(redisCommand).toContain('requirepass');
     expect(redisCommand).toContain('/run/secrets/redis_password');
     expect(compose.services.redis?.healthcheck?.test.join(' ')).toContain('REDISCLI_AUTH');
+    // a shell command keeps the image's entrypoint from dropping root: compose must do it
+    expect((compose.services.redis as { user?: string }).user).toBe('redis');
     for (const [name, service] of services) {
       for (const [key, value] of Object.entries(service.environment ?? {})) {
         if (/(SECRET|TOKEN|PASSWORD|DATABASE_URL|REDIS_URL)$/.test(key)) {
