@@ -17,6 +17,8 @@ function statusClass(status: number): string {
 /** Listeners for services, resilience, rate limiting, Redis, Telegram and signing events. */
 export function backendRecorders(m: PortcullisMetrics): Binding[] {
   const knownBreakers = new Set<string>();
+  const decisions = m.metric('ratelimit_decisions_total');
+  const checks = m.metric('ratelimit_check_duration_seconds');
   return [
     on(CHANNELS.serviceRequest, (e) => {
       const labels = { service: e.service, method: e.method, route: e.route };
@@ -52,14 +54,10 @@ export function backendRecorders(m: PortcullisMetrics): Binding[] {
     }),
     on(CHANNELS.rateLimitDecision, (e) => {
       const policy = e.policy;
-      m.inc('ratelimit_decisions_total', { policy, outcome: e.allowed ? 'allowed' : 'denied' });
+      decisions.add({ policy, outcome: e.allowed ? 'allowed' : 'denied' }, 1);
       if (!e.allowed && e.deniedBy !== undefined)
         m.inc('ratelimit_denials_total', { policy, window: e.deniedBy });
-      m.observe(
-        'ratelimit_check_duration_seconds',
-        { policy, engine: e.engine },
-        toSeconds(e.durationMs),
-      );
+      checks.record({ policy, engine: e.engine }, toSeconds(e.durationMs));
       if (e.allowed && e.usedBurst) m.inc('ratelimit_burst_used_total', { policy });
       if (e.blocked) m.inc('ratelimit_blocked_total', { policy });
       if (e.fallback) m.inc('ratelimit_fallback_total', { policy });

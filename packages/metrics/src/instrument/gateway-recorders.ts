@@ -17,25 +17,32 @@ const BUSINESS_METRIC: Readonly<Record<string, readonly [string, string]>> = {
 
 /** Listeners for updates, routing, FSM, errors, validation, middleware, webhook and business events. */
 export function gatewayRecorders(m: PortcullisMetrics): Binding[] {
+  // Resolved once: these run for every update.
+  const received = m.metric('updates_received_total');
+  const inFlight = m.metric('updates_in_flight');
+  const lastReceived = m.metric('update_last_received_timestamp_seconds');
+  const handled = m.metric('updates_handled_total');
+  const handling = m.metric('update_handling_duration_seconds');
+  const middleware = m.metric('middleware_duration_seconds');
   return [
     on(CHANNELS.updateReceived, (e) => {
-      m.inc('updates_received_total', { update_type: e.updateType, source: e.source });
-      m.inc('updates_in_flight');
-      m.set('update_last_received_timestamp_seconds', undefined, Date.now() / 1000);
+      received.add({ update_type: e.updateType, source: e.source }, 1);
+      inFlight.add(undefined, 1);
+      lastReceived.assign(undefined, Date.now() / 1000);
     }),
     on(CHANNELS.updateDuplicate, (e) => {
       m.inc('updates_duplicate_total', { update_type: e.updateType });
-      m.dec('updates_in_flight');
+      inFlight.add(undefined, -1);
     }),
     on(CHANNELS.updateHandled, (e) => {
       const labels = { update_type: e.updateType, outcome: e.outcome };
-      m.inc('updates_handled_total', labels);
-      m.observe('update_handling_duration_seconds', labels, toSeconds(e.durationMs));
+      handled.add(labels, 1);
+      handling.record(labels, toSeconds(e.durationMs));
       if (e.outcome === 'failed' || e.outcome === 'timeout') {
         const code = e.errorCode ?? (e.outcome === 'timeout' ? 'handler_timeout' : 'internal');
         m.inc('updates_failed_total', { update_type: e.updateType, error_code: code });
       }
-      m.dec('updates_in_flight');
+      inFlight.add(undefined, -1);
     }),
     on(CHANNELS.routeMatched, (e) => {
       const target = ROUTE_METRIC[e.kind];
@@ -58,11 +65,7 @@ export function gatewayRecorders(m: PortcullisMetrics): Binding[] {
       for (const kind of e.kinds) m.inc('validation_threats_total', { kind, source: e.source });
     }),
     on(CHANNELS.middleware, (e) => {
-      m.observe(
-        'middleware_duration_seconds',
-        { middleware: e.name, outcome: e.outcome },
-        toSeconds(e.durationMs),
-      );
+      middleware.record({ middleware: e.name, outcome: e.outcome }, toSeconds(e.durationMs));
       if (e.outcome === 'error') m.inc('middleware_errors_total', { middleware: e.name });
     }),
     on(CHANNELS.webhookRequest, (e) => {

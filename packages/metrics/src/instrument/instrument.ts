@@ -1,4 +1,5 @@
-import { invalidOption, subscribe } from '@portcullis/core';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { invalidOption } from '@portcullis/core';
 import type { Registry } from 'prom-client';
 import {
   type CreateMetricsOptions,
@@ -65,16 +66,22 @@ export function instrument(options: InstrumentOptions = {}): Instrumentation {
   for (const breaker of breakers) setBreakerState(metrics, breaker, 'closed');
 
   const bindings: Binding[] = [...gatewayRecorders(metrics), ...backendRecorders(metrics)];
-  let unsubscribers: (() => void)[] = bindings.map(({ channel, listener }) =>
-    subscribe(channel, (payload) => {
+  let unsubscribers: (() => void)[] = bindings.map(({ channel, listener }) => {
+    const record = listener as (payload: unknown) => void;
+    // One function per channel, straight on diagnostics_channel: this runs per event.
+    const onMessage = (payload: unknown) => {
       try {
-        (listener as (payload: unknown) => void)(payload);
+        record(payload);
       } catch {
         // diagnostics_channel would rethrow on the next tick and crash the process.
         metrics.inc('instrumentation_listener_errors_total', { channel });
       }
-    }),
-  );
+    };
+    diagnosticsChannel.subscribe(channel, onMessage);
+    return () => {
+      diagnosticsChannel.unsubscribe(channel, onMessage);
+    };
+  });
   if (tracing !== false) unsubscribers.push(instrumentTracing(tracing === true ? {} : tracing));
   return {
     metrics,
