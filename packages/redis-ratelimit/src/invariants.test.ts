@@ -26,7 +26,7 @@ describe('invariants over random request streams', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 20_000);
 
   it('a denied consume changes no state: peeks before and after it are identical', async () => {
     await fc.assert(
@@ -50,7 +50,7 @@ describe('invariants over random request streams', () => {
       ),
       { numRuns: 500 },
     );
-  });
+  }, 20_000);
 
   it('the regular allowance of a sliding window never exceeds its limit: remaining stays within [0, limit]', async () => {
     await fc.assert(
@@ -68,5 +68,5 @@ describe('invariants over random request streams', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 20_000);
 });

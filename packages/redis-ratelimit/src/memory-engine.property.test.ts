@@ -15,7 +15,7 @@ describe('memory engine against the reference model', () => {
       }),
       { numRuns: 400 },
     );
-  });
+  }, 20_000);
 
   it('admits a denied request exactly retryAfterMs later, and not 1 ms earlier, when nothing else happens', async () => {
     await fc.assert(
@@ -35,5 +35,5 @@ describe('memory engine against the reference model', () => {
       }),
       { numRuns: 400 },
     );
-  });
+  }, 20_000);
 });

@@ -34,4 +34,4 @@ it('runs the README example against a real redis-server', async () => {
   expect(lines).toEqual([]);
   redis.disconnect();
   await server.stop();
-});
+}, 20_000);

@@ -14,11 +14,11 @@ let client: Cluster;
 beforeAll(async () => {
   cluster = await startRedisCluster();
   client = new Cluster([...cluster.startupNodes]);
-});
+}, 60_000);
 
 afterAll(async () => {
-  client.disconnect();
-  await cluster.stop();
+  client?.disconnect();
+  await cluster?.stop();
 });
 
 describe('Redis engine on a real 3-master Redis Cluster', () => {
@@ -80,6 +80,27 @@ describe('Redis engine on a real 3-master Redis Cluster', () => {
       ),
     );
     expect(slots.size).toBeGreaterThan(290);
+  }, 20_000);
+
+  it('keeps a subject that starts with a closing brace in one slot', async () => {
+    const limiter = createRateLimiter({
+      policy: definePolicy({
+        name: 'brace',
+        windows: [{ name: 'minute', limit: 1, windowMs: 60_000 }],
+        burst: 1,
+      }),
+      engine: createRedisEngine({ redis: client, commandTimeoutMs: 5000 }),
+      onStoreError: 'fail-closed',
+    });
+    for (const subject of ['}x', '\u0000}x', 'a}b{c']) {
+      expect((await limiter.consume(subject)).source).toBe('redis');
+      expect(await limiter.consume(subject)).toMatchObject({
+        allowed: true,
+        usedBurst: true,
+        source: 'redis',
+      });
+      expect(await limiter.consume(subject)).toMatchObject({ allowed: false, source: 'redis' });
+    }
   });
 
   it('reloads the script on a node whose script cache was flushed', async () => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
   redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
   // The restart test makes the client see ECONNREFUSED for a moment.
   redis.on('error', () => {});
-});
+}, 30_000);
 
 afterAll(async () => {
   redis.disconnect();
@@ -43,7 +43,7 @@ describe('Redis engine against the reference model (real redis-server)', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 20_000);
 
   it('rejected requests change no state: a peek before and after a denied consume agree', async () => {
     const clock = { now: 5_000_000 };

@@ -55,6 +55,16 @@ function storeError(error: unknown): PortcullisError {
 }
 
 /**
+ * The subject as written inside `{…}`. A subject starting with `}` would make
+ * an empty hash tag (each key hashed whole, CROSSSLOT on a Cluster), so such
+ * subjects, and those starting with NUL, get a NUL in front: one-to-one, and
+ * every other subject is used as is.
+ */
+function hashTag(key: string): string {
+  return key.startsWith('}') || key.startsWith('\u0000') ? `\u0000${key}` : key;
+}
+
+/**
  * An engine that decides in Redis: one Lua script per decision (one round
  * trip whatever the number of windows), Redis `TIME` as the clock, all keys of
  * a subject under one hash tag (Cluster-safe), `NOSCRIPT` answered by loading
@@ -76,8 +86,12 @@ export function createRedisEngine(options: RedisEngineOptions): RateLimitEngine 
   const clock = options.clock;
   const scripts = new WeakMap<Policy, PolicyScript>();
 
+  function baseOf(policy: Policy, key: string): string {
+    return `${prefix}:${policy.name}:{${hashTag(key)}}:`;
+  }
+
   function keysOf(policy: Policy, key: string): [string, string, string] {
-    const base = `${prefix}:${policy.name}:{${key}}:`;
+    const base = baseOf(policy, key);
     return [`${base}l`, `${base}b`, `${base}m`];
   }
 
@@ -149,7 +163,7 @@ export function createRedisEngine(options: RedisEngineOptions): RateLimitEngine 
         scripts.set(policy, script);
       }
       const now = clock === undefined ? -1 : Math.floor(clock());
-      const base = `${prefix}:${policy.name}:{${key}}:`;
+      const base = baseOf(policy, key);
       const { sha, source } = script;
       const keyL = `${base}l`;
       const keyB = `${base}b`;
