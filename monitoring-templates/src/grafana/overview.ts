@@ -27,6 +27,11 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
   const storeErrors = schema.metric('ratelimit_store_errors_total');
   const webhookDuration = schema.metric('webhook_request_duration_seconds');
   const lastReceived = schema.metric('update_last_received_timestamp_seconds');
+  const failed = schema.metric('updates_failed_total');
+  const middlewareErrors = schema.metric('middleware_errors_total');
+  const burst = schema.metric('ratelimit_burst_used_total');
+  const textRoutes = schema.metric('text_routes_total');
+  const stateRoutes = schema.metric('state_routes_total');
   const j = jobOnly;
   return {
     uid: OVERVIEW_UID,
@@ -119,8 +124,9 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
             ],
           },
           {
-            title: 'Commands and callbacks',
-            description: 'Matched commands and callback queries per second, by registered name.',
+            title: 'Routes matched',
+            description:
+              'Commands, callbacks, text routes and conversation-state handlers matched, by registered name.',
             unit: 'reqps',
             queries: [
               {
@@ -130,6 +136,14 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
               {
                 expr: `sum by (${callbacks.label('callback')}) (rate(${j(callbacks.name)}[${RATE}]))`,
                 legend: 'callback {{callback}}',
+              },
+              {
+                expr: `sum by (${textRoutes.label('route')}) (rate(${j(textRoutes.name)}[${RATE}]))`,
+                legend: 'text {{route}}',
+              },
+              {
+                expr: `sum by (${stateRoutes.label('state')}) (rate(${j(stateRoutes.name)}[${RATE}]))`,
+                legend: 'state {{state}}',
               },
             ],
           },
@@ -165,6 +179,14 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
               {
                 expr: `sum by (${errors.label('error_code')}, ${errors.label('where')}) (rate(${j(errors.name)}[${RATE}]))`,
                 legend: '{{error_code}} @ {{where}}',
+              },
+              {
+                expr: `sum by (${failed.label('error_code')}) (rate(${j(failed.name)}[${RATE}]))`,
+                legend: 'update failed: {{error_code}}',
+              },
+              {
+                expr: `sum by (${middlewareErrors.label('middleware')}) (rate(${j(middlewareErrors.name)}[${RATE}]))`,
+                legend: 'middleware {{middleware}} threw',
               },
             ],
           },
@@ -203,6 +225,10 @@ export function overviewDashboard(schema: MetricSchema, recorded: RecordedNames)
               {
                 expr: `sum by (${decisions.label('policy')}, ${decisions.label('outcome')}) (rate(${j(decisions.name)}[${RATE}]))`,
                 legend: '{{policy}} {{outcome}}',
+              },
+              {
+                expr: `sum by (${burst.label('policy')}) (rate(${j(burst.name)}[${RATE}]))`,
+                legend: '{{policy}} allowed on burst',
               },
             ],
           },

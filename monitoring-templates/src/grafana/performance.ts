@@ -34,6 +34,8 @@ export function performanceDashboard(schema: MetricSchema): DashboardSpec {
   const middleware = schema.metric('middleware_duration_seconds');
   const scrape = schema.metric('metrics_scrape_duration_seconds');
   const overflow = schema.metric('metrics_label_overflow_total');
+  const listenerErrors = schema.metric('instrumentation_listener_errors_total');
+  const buildInfo = schema.metric('build_info');
   const operation = redis.label('operation');
   const lane = queue.label('lane');
   return {
@@ -125,13 +127,28 @@ export function performanceDashboard(schema: MetricSchema): DashboardSpec {
             queries: quantiles(scrape.bucket, [], {}, [0.5, 0.99]),
           },
           {
-            title: 'Label values recorded as other',
+            title: 'Instrumentation health',
             description:
-              "Values outside a label's documented set or over its limit (see MetricLabelOverflow).",
+              "Label values recorded as `other` (outside a label's documented set or over its limit, see MetricLabelOverflow) and events a listener could not record.",
             queries: [
               {
                 expr: `sum by (${overflow.label('metric')}) (increase(${j(overflow.name)}[${RATE}]))`,
-                legend: '{{metric}}',
+                legend: 'overflow {{metric}}',
+              },
+              {
+                expr: `sum by (${listenerErrors.label('channel')}) (increase(${j(listenerErrors.name)}[${RATE}]))`,
+                legend: 'bad event on {{channel}}',
+              },
+            ],
+          },
+          {
+            title: 'Versions running',
+            description:
+              'Instances per Portcullis and Node.js version; two lines during a rolling update.',
+            queries: [
+              {
+                expr: `count by (${buildInfo.label('version')}, ${buildInfo.label('nodejs_version')}) (${j(buildInfo.name)})`,
+                legend: '{{version}} on Node.js {{nodejs_version}}',
               },
             ],
           },

@@ -3,7 +3,7 @@
  * published on core's channels, as a gateway handling traffic would publish
  * them — some updates fail, a backend times out, Telegram answers 429.
  */
-import { CHANNELS, publish } from '@portcullis/core';
+import { CHANNELS, publish, type ThreatDetectedEvent } from '@portcullis/core';
 
 const UPDATE_TYPES = ['message', 'callback_query'] as const;
 
@@ -41,6 +41,13 @@ export function publishRound(round: number): void {
   // An update type outside the catalog's list: recorded as `other`, counted as overflow.
   if (round % 17 === 0) publish(CHANNELS.updateDuplicate, { updateId: -round, updateType: 'nope' });
   publish(CHANNELS.routeMatched, { kind: 'callback', name: 'approve' });
+  publish(CHANNELS.routeMatched, { kind: 'text', name: 'free_text' });
+  publish(CHANNELS.routeMatched, { kind: 'state', name: 'details' });
+  if (round % 9 === 0) {
+    publish(CHANNELS.middleware, { name: 'validate', durationMs: 0.3, outcome: 'error' });
+    // A buggy publisher: the listener cannot record it and counts a listener error.
+    publish(CHANNELS.threatDetected, { source: 'message_text' } as unknown as ThreatDetectedEvent);
+  }
   publish(CHANNELS.business, { name: 'request_created', kind: 'vacation' });
   publish(CHANNELS.business, { name: 'shift_viewed', kind: 'week' });
   publish(CHANNELS.business, { name: 'admin_action', kind: 'approve' });
