@@ -263,3 +263,17 @@ describe('/admin', () => {
     expect(list.text).toContain('already decided');
   });
 });
+
+describe('threat labels', () => {
+  it('labels suspicious text for metrics without blocking the conversation', async () => {
+    const seen: unknown[] = [];
+    const unsubscribe = subscribe(CHANNELS.threatDetected, (e) => void seen.push(e));
+    try {
+      await h.send(h.updates.text("x' OR '1'='1", { userId: USER }));
+    } finally {
+      unsubscribe();
+    }
+    expect(seen).toEqual([{ kinds: ['sql_injection'], source: 'message_text' }]);
+    expect(h.last(USER).text).toContain('<b>What I can do</b>');
+  });
+});
