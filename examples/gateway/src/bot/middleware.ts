@@ -60,7 +60,7 @@ const MAX_NOTICES = 10_000;
  */
 export function rateLimitUsers(
   limiters: UserLimiters,
-  now: () => number = Date.now,
+  now: () => number = () => Date.now(),
 ): MiddlewareLike<Context> {
   // userId → until when the user has been told to slow down (bounded, oldest dropped first).
   const notifiedUntil = new Map<number, number>();

@@ -1,4 +1,4 @@
-import { phoneE164Schema } from '@portcullis/core';
+import { CHANNELS, phoneE164Schema, publish } from '@portcullis/core';
 import { command, type Route } from '@portcullis/telegram-adapter';
 import type { Backends } from '../backends';
 import { messages } from '../messages';
@@ -53,6 +53,7 @@ export function registrationRoutes(backends: Backends): Route[] {
         [shared.first_name, shared.last_name].filter(Boolean).join(' ').trim().slice(0, 64) ||
         'User';
       const user = await backends.registerUser({ telegramId: userId, name, phone }, callOf(ctx));
+      publish(CHANNELS.business, { name: 'user_registered' });
       await ctx.reply(messages.registered(user.name), REMOVE_KEYBOARD);
     },
   };

@@ -105,7 +105,9 @@ export function requestRoutes(flow: RequestFlow, backends: Backends): Route[] {
     if (text === undefined) return ctx.command === undefined ? reAsk(ctx) : next();
     const parsed = requestDraftSchema.shape.description.safeParse(text);
     if (!parsed.success) return void (await ctx.reply(messages.invalidDescription, HTML));
-    await flow.send(ctx, 'text', parsed.data);
+    const result = await flow.send(ctx, 'text', parsed.data);
+    if (result.outcome !== 'transitioned')
+      return void (await ctx.reply(messages.noConversation, HTML));
     await ctx.reply(messages.askLocation, HTML);
   });
 
@@ -114,7 +116,9 @@ export function requestRoutes(flow: RequestFlow, backends: Backends): Route[] {
     if (text === undefined) return ctx.command === undefined ? reAsk(ctx) : next();
     const parsed = requestDraftSchema.shape.location.safeParse(text);
     if (!parsed.success) return void (await ctx.reply(messages.invalidLocation, HTML));
-    await flow.send(ctx, 'text', parsed.data);
+    const result = await flow.send(ctx, 'text', parsed.data);
+    if (result.outcome !== 'transitioned')
+      return void (await ctx.reply(messages.noConversation, HTML));
     await ctx.reply(messages.askUrgency, { ...HTML, reply_markup: urgencyKeyboard });
   });
 

@@ -1,9 +1,11 @@
 import { CHANNELS, subscribe } from '@portcullis/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryEngine } from '@portcullis/redis-ratelimit';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Harness, seedLimiters, startHarness } from './test-harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
+  vi.useRealTimers();
   await h?.close();
   h = undefined;
 });
@@ -74,7 +76,9 @@ describe('a backend that is down', () => {
 
 describe('per-user rate limits (the seed policies)', () => {
   it('commands: 5/min + burst 2 pass, then one "slow down" reply and silence, other users unaffected', async () => {
-    h = await startHarness({ limiters: seedLimiters() });
+    // Reads Date.now on every decision, so the faked Date below moves the windows.
+    const engine = createMemoryEngine({ clock: () => Date.now() });
+    h = await startHarness({ limiters: seedLimiters(engine) });
     for (let i = 0; i < 10; i++)
       await h.send(h.updates.command('help', undefined, { userId: USER }));
     const texts = h.chat(USER).map((m) => m.text);
@@ -89,6 +93,11 @@ describe('per-user rate limits (the seed policies)', () => {
 
     await h.send(h.updates.command('help', undefined, { userId: USER + 1 }));
     expect(h.last(USER + 1).text).toContain('<b>What I can do</b>');
+    // Once the minute has passed, the user is served again.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
+    await h.send(h.updates.command('help', undefined, { userId: USER }));
+    expect(h.chat(USER)).toHaveLength(9);
+    expect(h.last(USER).text).toContain('<b>What I can do</b>');
   });
 
   it('messages: 20/min + burst 5 pass, then one reply; a limited callback is still answered', async () => {
