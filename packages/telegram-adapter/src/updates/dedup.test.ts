@@ -36,6 +36,17 @@ describe('memory dedup store', () => {
     expect(store.size).toBe(1);
   });
 
+  it('stays within maxEntries by forgetting the oldest ids', async () => {
+    const store = createMemoryDedupStore({ maxEntries: 3 });
+    for (const id of [1, 2, 3, 4, 5]) {
+      await store.claim(id);
+      await store.complete(id);
+    }
+    expect(store.size).toBe(3);
+    expect(await store.claim(5)).toBe('done');
+    expect(await store.claim(1)).toBe('claimed');
+  });
+
   it('release gives the claim back', async () => {
     const store = createMemoryDedupStore();
     await store.claim(1);

@@ -48,6 +48,12 @@ function resolve(options: DedupStoreOptions): { ttlSeconds: number; leaseMs: num
 export interface MemoryDedupStoreOptions extends DedupStoreOptions {
   /** Time source. @default the real clock */
   readonly clock?: Clock;
+  /**
+   * Ids remembered at most; beyond it the oldest are forgotten first, so
+   * memory stays bounded (an evicted id could be handled again if Telegram
+   * re-sent it). @default 1000000
+   */
+  readonly maxEntries?: number;
 }
 
 /** A dedup store for one process (the embedded default). Expired ids are swept as new ones arrive. */
@@ -56,6 +62,9 @@ export function createMemoryDedupStore(
 ): DedupStore & { readonly size: number } {
   const { ttlSeconds, leaseMs } = resolve(options);
   const clock = options.clock ?? systemClock;
+  const maxEntries = options.maxEntries ?? 1_000_000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1)
+    throw invalidOption('maxEntries', 'a positive integer', maxEntries);
   // Insertion-ordered; entries are re-inserted on completion so expiry order holds for sweeping.
   const entries = new Map<number, { done: boolean; expiresAt: number }>();
   const sweep = (now: number) => {
@@ -75,6 +84,12 @@ export function createMemoryDedupStore(
       if (entry && entry.expiresAt > now) return entry.done ? 'done' : 'busy';
       entries.delete(updateId);
       entries.set(updateId, { done: false, expiresAt: now + leaseMs });
+      if (entries.size > maxEntries) {
+        for (const id of entries.keys()) {
+          entries.delete(id);
+          if (entries.size <= maxEntries) break;
+        }
+      }
       return 'claimed';
     },
     async complete(updateId) {
