@@ -5,7 +5,14 @@
  */
 import type { Update } from '@grammyjs/types';
 import type { ConversationStorage } from '@portcullis/core';
+import { createAdminService } from '@portcullis/example-admin-service';
+import {
+  createMemoryRequestStore,
+  createRequestsService,
+} from '@portcullis/example-requests-service';
 import { listen, type RunningService, type ServiceApp } from '@portcullis/example-service-kit';
+import { createMemoryShiftStore, createShiftsService } from '@portcullis/example-shifts-service';
+import { createMemoryUserStore, createUsersService } from '@portcullis/example-users-service';
 import {
   createMemoryEngine,
   createRateLimiter,
@@ -21,14 +28,6 @@ import {
   type StoredMessage,
   type UpdateFactory,
 } from '@portcullis/telegram-adapter/testing';
-// The example services are workspace siblings without their own dependency entry here.
-import { createAdminService } from '../../../services/admin/src/index';
-import {
-  createMemoryRequestStore,
-  createRequestsService,
-} from '../../../services/requests/src/index';
-import { createMemoryShiftStore, createShiftsService } from '../../../services/shifts/src/index';
-import { createMemoryUserStore, createUsersService } from '../../../services/users/src/index';
 import { type Backends, createBackends } from '../backends';
 import { registerGatewayBot } from './index';
 
