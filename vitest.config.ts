@@ -1,22 +1,37 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
  * One vitest run over every workspace member. Each folder below is a project
- * named after its package; tests sit beside the code they specify.
+ * named after its package; tests sit beside the code they specify. Projects
+ * are listed explicitly with `extends: true` so they inherit the timeouts
+ * below (globbed projects would fall back to vitest's 5 s defaults).
  */
+const memberDirs = [
+  ...['packages', 'tooling', 'examples/services'].flatMap((parent) =>
+    readdirSync(parent, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(parent, entry.name)),
+  ),
+  'examples/gateway',
+  'tests',
+  'monitoring-templates',
+].filter((dir) => existsSync(join(dir, 'package.json')));
+
 export default defineConfig({
   test: {
-    projects: [
-      'packages/*',
-      'tooling/*',
-      'examples/gateway',
-      'examples/services/*',
-      '!examples/services/*.*',
-      'tests',
-      'monitoring-templates',
-    ],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     teardownTimeout: 20_000,
+    projects: memberDirs.map((dir) => ({
+      extends: true,
+      test: {
+        name: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name as string,
+        root: dir,
+        include: ['**/*.test.ts'],
+        exclude: ['**/node_modules/**', '**/dist/**'],
+      },
+    })),
   },
 });

@@ -41,11 +41,9 @@ export function connectRedis(url: string): Redis | Cluster {
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean);
-  const common = {
-    maxRetriesPerRequest: 1,
-    commandTimeout: 1000,
-    enableAutoPipelining: true,
-  } as const;
+  // No auto-pipelining: on Cluster, ioredis batches EVALSHA by script, not by
+  // slot, and every limiter call fails.
+  const common = { maxRetriesPerRequest: 1, commandTimeout: 1000 } as const;
   if (seeds.length > 1) {
     const first = new URL(seeds[0]!);
     return new Cluster(
@@ -58,7 +56,6 @@ export function connectRedis(url: string): Redis | Cluster {
           ...common,
           ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
         },
-        enableAutoPipelining: true,
       },
     );
   }
