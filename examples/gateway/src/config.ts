@@ -146,7 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const problems: Array<{ variable: string; message: string }> = [];
   for (const name of SECRET_VARIABLES) {
     const file = env[`${name}_FILE`];
-    if (file === undefined || env[name] !== undefined) continue;
+    if (file === undefined || (env[name] !== undefined && env[name] !== '')) continue;
     try {
       resolved[name] = readFileSync(file, 'utf8').trim();
     } catch (error) {

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createAdminService } from '@portcullis/example-admin-service';
-import { createRequestsService } from '@portcullis/example-requests-service';
+import { createAdminService, createAuditLog } from '@portcullis/example-admin-service';
+import {
+  createMemoryRequestStore,
+  createRequestsService,
+} from '@portcullis/example-requests-service';
 import { listen, type RunningService, type ServiceApp } from '@portcullis/example-service-kit';
 import { createMemoryShiftStore, createShiftsService } from '@portcullis/example-shifts-service';
-import { createUsersService } from '@portcullis/example-users-service';
+import { createMemoryUserStore, createUsersService } from '@portcullis/example-users-service';
 import {
   type BotApiTestServer,
   createBotApiTestServer,
@@ -51,16 +54,22 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   const signing = { id: 'demo-gateway-1', secret: randomBytes(32).toString('base64url') };
   const keys = [{ id: signing.id, secret: signing.secret }];
   const quiet = () => undefined;
+  // Stores outlive the service processes, as a database would: a restarted
+  // service (a fresh app, not a drained one) finds its data again.
+  const userStore = createMemoryUserStore();
+  const requestStore = createMemoryRequestStore();
   const shiftStore = createMemoryShiftStore({ seed: demoShifts(DEMO_USERS.worker.id) });
-  const apps: Record<keyof DemoStack['services'], ServiceApp> = {
-    users: createUsersService({ keys, log: quiet }),
-    requests: createRequestsService({ keys, log: quiet }),
-    shifts: createShiftsService({ keys, log: quiet, store: shiftStore }),
-    admin: createAdminService({ keys, log: quiet, adminTelegramIds: [DEMO_USERS.admin.id] }),
+  const auditLog = createAuditLog();
+  const makeApp: Record<keyof DemoStack['services'], () => ServiceApp> = {
+    users: () => createUsersService({ keys, log: quiet, store: userStore }),
+    requests: () => createRequestsService({ keys, log: quiet, store: requestStore }),
+    shifts: () => createShiftsService({ keys, log: quiet, store: shiftStore }),
+    admin: () =>
+      createAdminService({ keys, log: quiet, auditLog, adminTelegramIds: [DEMO_USERS.admin.id] }),
   };
   const services = {} as Record<keyof DemoStack['services'], RunningService>;
-  for (const [name, app] of Object.entries(apps)) {
-    services[name as keyof typeof apps] = await listen(app);
+  for (const [name, make] of Object.entries(makeApp)) {
+    services[name as keyof typeof makeApp] = await listen(make());
   }
   const telegram = await createBotApiTestServer({
     token: `7000000001:${randomBytes(27).toString('base64url')}`,
@@ -114,7 +123,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       await services[name].close();
     },
     async restartService(name) {
-      services[name] = await listen(apps[name], { port: services[name].port });
+      services[name] = await listen(makeApp[name](), { port: services[name].port });
       stopped.delete(name);
     },
     async stop() {
