@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
 /**
  * One vitest run over every workspace member. Each folder below is a project
@@ -10,14 +13,14 @@ import { defineConfig } from 'vitest/config';
  */
 const memberDirs = [
   ...['packages', 'tooling', 'examples/services'].flatMap((parent) =>
-    readdirSync(parent, { withFileTypes: true })
+    readdirSync(join(repoRoot, parent), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => join(parent, entry.name)),
   ),
   'examples/gateway',
   'tests',
   'monitoring-templates',
-].filter((dir) => existsSync(join(dir, 'package.json')));
+].filter((dir) => existsSync(join(repoRoot, dir, 'package.json')));
 
 export default defineConfig({
   test: {
@@ -27,8 +30,8 @@ export default defineConfig({
     projects: memberDirs.map((dir) => ({
       extends: true,
       test: {
-        name: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name as string,
-        root: dir,
+        name: JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8')).name as string,
+        root: join(repoRoot, dir),
         include: ['**/*.test.ts'],
         exclude: ['**/node_modules/**', '**/dist/**'],
       },
