@@ -149,8 +149,17 @@ export class DemoUser {
     return sent.at(-1)?.messageId ?? 0;
   }
 
-  /** Waits until the bot made at least one call and then none for a quiet period. */
-  async #settle(before: number, quietMs = 150, timeoutMs = 10_000): Promise<RecordedCall[]> {
+  /**
+   * Waits until the gateway is idle and the bot made no call for a quiet
+   * period: `quietMs` after its last call, or `silentMs` when it answered
+   * nothing at all (a rate-limited user is ignored after one notice).
+   */
+  async #settle(
+    before: number,
+    quietMs = 150,
+    silentMs = 600,
+    timeoutMs = 10_000,
+  ): Promise<RecordedCall[]> {
     const deadline = Date.now() + timeoutMs;
     let seen = before;
     let quietSince = Date.now();
@@ -160,7 +169,10 @@ export class DemoUser {
       if (count !== seen) {
         seen = count;
         quietSince = Date.now();
-      } else if (count > before && !this.#busy() && Date.now() - quietSince >= quietMs) {
+      } else if (
+        !this.#busy() &&
+        Date.now() - quietSince >= (count > before ? quietMs : silentMs)
+      ) {
         break;
       }
       if (Date.now() > deadline) break;

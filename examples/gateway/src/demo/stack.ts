@@ -108,6 +108,9 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
         openMs: 1000,
       },
     },
+    // The local Bot API server has no flood limit; Telegram's 1 msg/s per chat
+    // would only stretch the scripted scenario to minutes.
+    botOptions: { outbound: { perChatPerSecond: 25 } },
     ...options.overrides,
   });
   await gateway.start();
