@@ -64,11 +64,12 @@ runVitestSuite('unit-and-integration', extraArgs);
 // Whole-system proofs run after, on their own, so they do not compete with
 // the unit suite for the cores (see reliability/vitest.config.ts).
 if (extraArgs.length === 0 && process.env.PORTCULLIS_SKIP_RELIABILITY !== '1') {
+  // Absolute: vitest resolves --config against --root.
   runVitestSuite('reliability', [
-    '--config',
-    'reliability/vitest.config.ts',
     '--root',
-    'reliability',
+    join(repoRoot, 'reliability'),
+    '--config',
+    join(repoRoot, 'reliability/vitest.config.ts'),
   ]);
 }
 
