@@ -1,8 +1,12 @@
 /**
- * End to end: a real Prometheus on 127.0.0.1 scrapes a node:http target that
- * serves `@portcullis/metrics` while the demo scenario publishes events on
- * core's channels. Afterwards every dashboard query returns data over the
- * HTTP API, and every committed rule evaluates without error.
+ * End to end: a real Prometheus on 127.0.0.1 scrapes two targets of the
+ * gateway job: the reference gateway itself, in a child process running its
+ * demo scenario (registration, a conversation, backend calls, an outage, a
+ * flood), and a node:http target serving `@portcullis/metrics` fed with
+ * synthetic events for the fault paths the demo never takes (Telegram 429s,
+ * signature failures, timeouts). Afterwards the gateway's own series carry the
+ * core metrics, every dashboard query returns data over the HTTP API, and
+ * every committed rule evaluates without error.
  */
 import type { ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +31,7 @@ import { prometheusConfig } from './prometheus-config';
 import { substituteGrafanaVariables } from './promql';
 import { buildRuleSet } from './rules/rule-files';
 import { portcullisSchema } from './settings';
+import { type DemoGateway, startDemoGateway } from './test-support/demo-gateway';
 import { churnMemory, publishRound } from './test-support/scenario';
 
 const schema = portcullisSchema();
@@ -51,6 +56,7 @@ interface QueryResponse {
 }
 
 let target: Server;
+let gateway: DemoGateway;
 let prometheus: ChildProcess;
 let api: string;
 let dir: string | undefined;
@@ -79,6 +85,7 @@ async function waitForData(exprs: readonly string[], deadline: number): Promise<
 
 beforeAll(async () => {
   const binary = requireBinary('prometheus');
+  gateway = await startDemoGateway();
   const instrumentation = instrument({ breakers: ['users'] });
   unsubscribe = instrumentation.unsubscribe;
   const { metrics } = instrumentation;
@@ -99,7 +106,7 @@ beforeAll(async () => {
 
   dir = serviceDir('prometheus');
   const config = prometheusConfig({
-    gatewayTargets: [`127.0.0.1:${targetPort}`],
+    gatewayTargets: [gateway.target, `127.0.0.1:${targetPort}`],
     scrapeInterval: '1s',
     evaluationInterval: '1s',
     stack: false,
@@ -133,9 +140,10 @@ beforeAll(async () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
+  await gateway?.stop();
   clearInterval(scenario);
   unsubscribe?.();
   if (prometheus !== undefined) await stopProcess(prometheus);
@@ -144,10 +152,37 @@ afterAll(async () => {
 });
 
 describe('a real Prometheus scraping a gateway that runs the demo scenario', () => {
-  it('scrapes the target successfully', async () => {
-    const empty = await waitForData(['up{job="portcullis-gateway"} == 1'], Date.now() + 10_000);
+  it('scrapes both targets successfully', async () => {
+    const empty = await waitForData(
+      ['count(up{job="portcullis-gateway"} == 1) == 2'],
+      Date.now() + 10_000,
+    );
     expect(empty).toEqual([]);
   }, 15_000);
+
+  it("records the reference gateway's own traffic while its demo scenario runs", async () => {
+    const transcript = await gateway.finished;
+    expect(transcript).toContain('7 of 7 steps behaved as expected.');
+    const own = (expr: string) => expr.replaceAll('{', `{instance="${gateway.target}",`);
+    const p = schema.prefix;
+    const core = [
+      `${p}updates_received_total{update_type="message"} > 0`,
+      `${p}updates_handled_total{outcome="handled"} > 0`,
+      `${p}webhook_requests_total{outcome="accepted"} > 0`,
+      `${p}ratelimit_decisions_total{outcome="denied"} > 0`,
+      `${p}service_requests_total{service="requests"} > 0`,
+      `${p}service_request_duration_seconds_count{service="shifts"} > 0`,
+      `${p}circuit_breaker_transitions_total{breaker="shifts"} > 0`,
+      `${p}telegram_api_requests_total{method="sendMessage"} > 0`,
+      `${p}fsm_transitions_total{} > 0`,
+      `${p}requests_created_total{} > 0`,
+      `${p}shifts_viewed_total{} > 0`,
+      `${p}commands_total{command="request"} > 0`,
+      `process_resident_memory_bytes{} > 0`,
+    ].map(own);
+    const empty = await waitForData(core, Date.now() + 15_000);
+    expect(empty).toEqual([]);
+  }, 60_000);
 
   it(`returns data for every dashboard query (${queries.length} queries)`, async () => {
     const empty = await waitForData(

@@ -35,6 +35,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     'Starting a local Bot API server, the four example services and the gateway on 127.0.0.1…\n',
   );
   const stack = await startDemoStack();
+  write(`Gateway on ${stack.gateway.url()} (metrics at ${stack.gateway.url()}/metrics)`);
   let steps: DemoStep[] = [];
   try {
     steps = await runScenario(stack, write);
