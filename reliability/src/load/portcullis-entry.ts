@@ -1,0 +1,53 @@
+/**
+ * The reference gateway as `main.ts` runs it (configuration from the
+ * environment, JSON logs, SIGTERM drains), with two limits lifted so a load
+ * test measures the gateway rather than its guards:
+ *
+ * - outbound flood control (30 msg/s over all chats by default, Telegram's
+ *   own limit) through the `botOptions` override: every update here is
+ *   answered with a message, so the default would cap throughput at 30/s;
+ * - the global webhook limit (100/s, burst 50, one Redis key for every
+ *   request), which has no environment variable: its limiter keeps its Redis
+ *   round trip but decides with a policy of `LOAD_WEBHOOK_LIMIT` per second.
+ *
+ * Per-user limits (messages 20/min + 100/h, commands 5/min) stay as shipped.
+ */
+import { loadConfig } from '@portcullis/example-gateway/src/config';
+import { createGateway } from '@portcullis/example-gateway/src/gateway';
+import { createLogger } from '@portcullis/example-gateway/src/runtime/logger';
+import {
+  createMemoryEngine,
+  createRateLimiter,
+  createRedisEngine,
+  definePolicy,
+} from '@portcullis/redis-ratelimit';
+
+const webhookLimit = Number(process.env.LOAD_WEBHOOK_LIMIT ?? 1_000_000);
+const config = loadConfig();
+const logger = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+const gateway = createGateway(config, {
+  logger,
+  botOptions: { outbound: { globalPerSecond: 1_000_000, maxQueueSize: 100_000 } },
+});
+
+const lifted = createRateLimiter({
+  policy: definePolicy({
+    name: 'webhooks',
+    windows: [{ name: 'second', limit: webhookLimit, windowMs: 1000 }],
+  }),
+  engine: gateway.stores.redis
+    ? createRedisEngine({ redis: gateway.stores.redis, commandTimeoutMs: 100 })
+    : createMemoryEngine(),
+  onStoreError: 'fallback',
+});
+// The HTTP app looks the method up on every request, so replacing it on the
+// gateway's own limiter object changes the decision and nothing else.
+gateway.stores.limiters.webhooks.consume = (key, cost) => lifted.consume(key, cost);
+
+process.once('SIGTERM', () => {
+  gateway.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});
+await gateway.start();
