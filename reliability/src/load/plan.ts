@@ -1,0 +1,77 @@
+/**
+ * What a load run does, in order: a warm-up per stack, every load level
+ * alternately on each stack (so drift on a noisy machine hits both alike),
+ * then a soak per stack.
+ */
+import { type LevelResult, runLevel } from './measure';
+import { createUpdateSource } from './scenario';
+import { runSoak, type SoakOptions, type SoakResult } from './soak';
+import type { LoadWorld } from './stacks';
+
+/** The shape of a run. */
+export interface LoadPlan {
+  /** Concurrent connections per level, increasing. */
+  readonly levels: readonly number[];
+  readonly levelSeconds: number;
+  /** Discarded load before the levels (JIT, connection pools, Redis scripts). */
+  readonly warmupSeconds: number;
+  /** `undefined` to skip the soak. */
+  readonly soak: SoakOptions | undefined;
+}
+
+/** The full run: about 7 minutes. */
+export const FULL_PLAN: LoadPlan = {
+  levels: [1, 4, 16, 64, 128],
+  levelSeconds: 10,
+  warmupSeconds: 5,
+  soak: { connections: 8, durationSeconds: 120, sampleEveryMs: 3000 },
+};
+
+/** The smoke run (`--quick`): well under a minute. */
+export const QUICK_PLAN: LoadPlan = {
+  levels: [1, 8],
+  levelSeconds: 3,
+  warmupSeconds: 1,
+  soak: { connections: 4, durationSeconds: 9, sampleEveryMs: 1500 },
+};
+
+/** Everything a run measured. */
+export interface LoadResults {
+  readonly levels: readonly LevelResult[];
+  readonly soaks: readonly SoakResult[];
+}
+
+/** Runs `plan` on both stacks of `world`; `log` hears progress. */
+export async function runPlan(
+  world: LoadWorld,
+  plan: LoadPlan,
+  log: (line: string) => void = () => {},
+): Promise<LoadResults> {
+  const source = createUpdateSource();
+  const stacks = [world.portcullis, world.baseline];
+  for (const stack of stacks) {
+    log(`warm-up ${stack.name} ${plan.warmupSeconds}s`);
+    await runLevel(world, stack, source, { connections: 4, durationSeconds: plan.warmupSeconds });
+  }
+  const levels: LevelResult[] = [];
+  for (const connections of plan.levels) {
+    for (const stack of stacks) {
+      const result = await runLevel(world, stack, source, {
+        connections,
+        durationSeconds: plan.levelSeconds,
+      });
+      log(
+        `${stack.name} c=${connections}: ${result.throughput.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+      );
+      levels.push(result);
+    }
+  }
+  const soaks: SoakResult[] = [];
+  if (plan.soak) {
+    for (const stack of stacks) {
+      log(`soak ${stack.name} c=${plan.soak.connections} ${plan.soak.durationSeconds}s`);
+      soaks.push(await runSoak(world, stack, source, plan.soak));
+    }
+  }
+  return { levels, soaks };
+}

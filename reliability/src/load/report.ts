@@ -1,0 +1,66 @@
+/** Markdown tables of a load run, as pasted into RESULTS.md. */
+import type { LevelResult } from './measure';
+import type { LoadResults } from './plan';
+
+const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+function pairs(levels: readonly LevelResult[]): [LevelResult, LevelResult][] {
+  const out: [LevelResult, LevelResult][] = [];
+  for (const p of levels.filter((l) => l.stack === 'portcullis')) {
+    const b = levels.find((l) => l.stack === 'baseline' && l.connections === p.connections);
+    if (b) out.push([p, b]);
+  }
+  return out;
+}
+
+/** Side-by-side throughput and latency per level, with the Portcullis / baseline ratios. */
+export function levelTable(levels: readonly LevelResult[]): string {
+  const rows = pairs(levels).map(
+    ([p, b]) =>
+      `| ${p.connections} | ${fixed(p.throughput)} | ${p.p50Ms} | ${p.p99Ms} | ${fixed(b.throughput)} | ${b.p50Ms} | ${b.p99Ms} | ${fixed(p.throughput / b.throughput, 2)} | ${fixed(p.p99Ms / b.p99Ms, 2)} |`,
+  );
+  return [
+    '| connections | Portcullis req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | req/s ratio (P/B) | p99 ratio (P/B) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+/** Per level and stack: what was answered, and whether the work behind the answers happened. */
+export function checkTable(levels: readonly LevelResult[]): string {
+  const rows = levels.map(
+    (l) =>
+      `| ${l.stack} | ${l.connections} | ${l.ok} | ${l.non2xx} | ${l.errors} | ${l.maxMs} | ${l.commands} | ${l.backendServed} | ${l.backendRefused} | ${l.replies} | ${fixed(l.cpu.stack, 2)} / ${fixed(l.cpu.generator, 2)} / ${fixed(l.cpu.redis, 2)} / ${fixed(l.cpu.other, 2)} |`,
+  );
+  return [
+    '| stack | connections | 2xx | non-2xx | errors + timeouts | max ms | /shifts sent | backend 2xx | backend refused | replies sent | cores: stack / generator / redis / other |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+/** The soak per stack: its load, and memory growth from the first to the last third. */
+export function soakTable(results: LoadResults): string {
+  const rows = results.soaks.map(({ load, samples, growth }) => {
+    const rss = `${fixed(growth.firstRssMb, 1)} → ${fixed(growth.lastRssMb, 1)}`;
+    const heap = `${fixed(growth.firstHeapMb, 1)} → ${fixed(growth.lastHeapMb, 1)}`;
+    const max = Math.max(...samples.map((s) => s.rssBytes)) / 1024 / 1024;
+    return `| ${load.stack} | ${load.connections} | ${fixed(load.durationSeconds)} | ${fixed(load.throughput)} | ${load.p99Ms} | ${load.non2xx + load.errors} | ${samples.length} | ${rss} | ${fixed(max, 1)} | ${heap} |`;
+  });
+  return [
+    '| stack | connections | seconds | req/s | p99 ms | non-2xx + errors | samples | RSS MiB first → last third | RSS max MiB | heap used MiB first → last third |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+/** Every table of a run. */
+export function formatReport(results: LoadResults): string {
+  return [
+    '### Throughput and latency per level',
+    levelTable(results.levels),
+    '### Checks per level',
+    checkTable(results.levels),
+    ...(results.soaks.length > 0 ? ['### Soak', soakTable(results)] : []),
+  ].join('\n\n');
+}
