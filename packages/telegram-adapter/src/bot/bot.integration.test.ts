@@ -74,6 +74,32 @@ describe('callbacks', () => {
     expect(server.callsOf('answerCallbackQuery')).toHaveLength(1);
     expect(errors).toEqual([]);
   });
+
+  it('goes on with the handler when its own answer comes too late, and still fails on other answer errors', async () => {
+    const { updates } = await setup();
+    const errors: unknown[] = [];
+    bot.catch((e) => void errors.push(e));
+    bot.callback('late', async (ctx) => {
+      await ctx.answerCallbackQuery({ text: 'Done' });
+      await ctx.reply('done anyway');
+    });
+    bot.callback('long', async (ctx) => {
+      await ctx.answerCallbackQuery({ text: 'x'.repeat(201) }); // 400 MESSAGE_TOO_LONG
+      await ctx.reply('not reached');
+    });
+    const late = updates.callback('late');
+    server.pushUpdate(late);
+    server.inject('answerCallbackQuery', { type: 'query-too-old' });
+    await bot.handleUpdate(late);
+    expect(server.messages(1001).map((m) => m.text)).toEqual(['done anyway']);
+    expect(errors).toEqual([]);
+
+    const refused = updates.callback('long');
+    server.pushUpdate(refused);
+    await bot.handleUpdate(refused);
+    expect(server.messages(1001).map((m) => m.text)).toEqual(['done anyway']);
+    expect(errors).toHaveLength(1);
+  });
 });
 
 describe('text, update types and errors', () => {

@@ -7,7 +7,9 @@ import type {
   User,
   UserFromGetMe,
 } from '@grammyjs/types';
+import { CHANNELS, publish } from '@portcullis/core';
 import type { BotApiParams } from '../client/api-client';
+import { TelegramApiError } from '../client/errors';
 import type { ScheduledApi } from '../outbound/scheduled-api';
 import { checkCallbackData, splitText } from '../outbound/split';
 import { type UpdateType, updateTypeOf } from '../updates/update-type';
@@ -134,18 +136,28 @@ export class Context {
     return last!;
   }
 
-  /** Answers the callback query (once; later calls do nothing). */
+  /**
+   * Answers the callback query (once; later calls do nothing). An answer
+   * Telegram refuses as too late ("query is too old") is reported on the
+   * error channel, not thrown: the button has stopped waiting, and the
+   * handler's work must go on (a queued update handled after a crash, say).
+   */
   async answerCallbackQuery(extra: AnswerExtra = {}): Promise<void> {
     const query = this.update.callback_query;
     if (query === undefined)
       throw new TypeError('answerCallbackQuery needs a callback_query update');
     if (this.callbackAnswered) return;
     this.callbackAnswered = true;
-    await this.api.call(
-      'answerCallbackQuery',
-      { ...extra, callback_query_id: query.id },
-      { priority: 'reply' },
-    );
+    try {
+      await this.api.call(
+        'answerCallbackQuery',
+        { ...extra, callback_query_id: query.id },
+        { priority: 'reply' },
+      );
+    } catch (error) {
+      if (!isLateAnswer(error)) throw error;
+      publish(CHANNELS.error, { code: 'telegram_api', where: 'callback_answer' });
+    }
   }
 
   /** Edits the text of the message this update is about (a callback's message, usually). */
@@ -183,4 +195,13 @@ function checkMarkup(markup: unknown): void {
   for (const row of rows)
     for (const button of row)
       if ('callback_data' in button) checkCallbackData(button.callback_data);
+}
+
+/** Telegram's refusal of a callback answer that came too late (or for an unknown query). */
+function isLateAnswer(error: unknown): boolean {
+  return (
+    error instanceof TelegramApiError &&
+    error.errorCode === 400 &&
+    /query is too old|query ID is invalid/i.test(error.description)
+  );
 }
