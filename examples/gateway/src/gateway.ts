@@ -58,6 +58,15 @@ export interface Gateway {
 
 const SERVICES = ['users', 'requests', 'shifts', 'admin'] as const;
 
+/** How long a durable-ingest shard lease lives without renewal (renewed every third). */
+export const DURABLE_LEASE_MS = 15_000;
+/**
+ * The dedup claim with durable ingest: shorter than a shard lease by more
+ * than one renewal period, so it has expired when a successor claims the
+ * shard of a crashed replica.
+ */
+export const DURABLE_DEDUP_LEASE_MS = 9_000;
+
 /**
  * Assembles the reference gateway from the Portcullis packages: the bot and
  * its handlers, per-user rate limits, conversation state and update dedup
@@ -76,7 +85,14 @@ export function createGateway(config: GatewayConfig, overrides: GatewayOverrides
   });
   const redis = overrides.redis ?? (config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined);
   redis?.on('error', (error: unknown) => logger.log('warn', 'redis error', describeError(error)));
-  const stores = createStores(redis);
+  // With durable ingest a shard's lease is the lock: a crashed replica's
+  // in-flight update is claimed from the stream once its lease expired, and
+  // by then its dedup claim must have expired too, or the update is refused
+  // as "busy" until the queue dead-letters it.
+  const stores = createStores(
+    redis,
+    config.DURABLE_INGEST ? { dedupLeaseMs: DURABLE_DEDUP_LEASE_MS } : {},
+  );
   const backends = createBackends({
     urls: {
       users: config.SERVICE_USERS_URL,
@@ -105,7 +121,10 @@ export function createGateway(config: GatewayConfig, overrides: GatewayOverrides
   if (config.DURABLE_INGEST && redis === undefined) {
     throw new TypeError('DURABLE_INGEST needs REDIS_URL: the queue lives in Redis');
   }
-  const queue = config.DURABLE_INGEST && redis ? createDurableUpdateQueue({ redis }) : undefined;
+  const queue =
+    config.DURABLE_INGEST && redis
+      ? createDurableUpdateQueue({ redis, leaseMs: DURABLE_LEASE_MS })
+      : undefined;
   const webhookMode = config.TELEGRAM_UPDATE_MODE === 'webhook';
   const webhook = webhookMode
     ? createWebhookHandler({

@@ -62,12 +62,21 @@ export function connectRedis(url: string): Redis | Cluster {
   return new Redis(seeds[0]!, common);
 }
 
+/** Options of {@link createStores}. */
+export interface StoresOptions {
+  /** How long an update's dedup claim lasts without completion. @default 60000 (the dedup store's own default) */
+  readonly dedupLeaseMs?: number;
+}
+
 /**
  * Stores on Redis when a client is given (replicas share them), in memory
  * otherwise (embedded mode). Limiters fall back to memory when Redis fails,
  * so users are still limited per replica rather than not at all.
  */
-export function createStores(redis: Redis | Cluster | undefined): GatewayStores {
+export function createStores(
+  redis: Redis | Cluster | undefined,
+  options: StoresOptions = {},
+): GatewayStores {
   const engine = redis ? createRedisEngine({ redis, commandTimeoutMs: 100 }) : createMemoryEngine();
   const limiter = (policy: (typeof PRESETS)[keyof typeof PRESETS]) =>
     createRateLimiter({ policy, engine, onStoreError: 'fallback' });
@@ -76,7 +85,9 @@ export function createStores(redis: Redis | Cluster | undefined): GatewayStores 
     conversations: redis
       ? createRedisConversationStorage({ redis })
       : createMemoryConversationStorage(),
-    dedup: redis ? createRedisDedupStore({ redis }) : createMemoryDedupStore(),
+    dedup: redis
+      ? createRedisDedupStore({ redis, leaseMs: options.dedupLeaseMs })
+      : createMemoryDedupStore({ leaseMs: options.dedupLeaseMs }),
     limiters: {
       messages: limiter(PRESETS.messages),
       commands: limiter(PRESETS.commands),
