@@ -18,6 +18,7 @@ describe('load smoke (the quick scenario, a few seconds per stack)', () => {
       levels: [4],
       levelSeconds: 2,
       warmupSeconds: 1,
+      shipped: undefined,
       soak: undefined,
     });
     expect(levels.map((l) => l.stack)).toEqual(['portcullis', 'baseline']);

@@ -21,6 +21,8 @@ export interface LevelResult {
   readonly ok: number;
   /** Answers other than 2xx. */
   readonly non2xx: number;
+  /** Answers by HTTP status. */
+  readonly statuses: Readonly<Record<string, number>>;
   /** Connection errors and timeouts. */
   readonly errors: number;
   /** `/shifts` commands sent, and signed backend calls answered 2xx meanwhile. */
@@ -85,6 +87,9 @@ export async function runLevel(
     maxMs: result.latency.max,
     ok,
     non2xx: result.non2xx,
+    statuses: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
+    ),
     errors: result.errors + result.timeouts,
     commands: source.commands() - commands,
     backendServed: stack.backendServed() - served,

@@ -1,10 +1,12 @@
 /**
  * What a load run does, in order: a warm-up per stack, every load level
  * alternately on each stack (so drift on a noisy machine hits both alike),
- * then a soak per stack.
+ * then one level against the stock gateway with its shipped limits, then a
+ * soak per stack.
  */
-import { type LevelResult, runLevel } from './measure';
+import { type LevelOptions, type LevelResult, runLevel } from './measure';
 import { createUpdateSource } from './scenario';
+import { runShipped } from './shipped';
 import { runSoak, type SoakOptions, type SoakResult } from './soak';
 import type { LoadWorld } from './stacks';
 
@@ -15,6 +17,8 @@ export interface LoadPlan {
   readonly levelSeconds: number;
   /** Discarded load before the levels (JIT, connection pools, Redis scripts). */
   readonly warmupSeconds: number;
+  /** One level against the stock gateway, every limit as shipped; `undefined` to skip it. */
+  readonly shipped: LevelOptions | undefined;
   /** `undefined` to skip the soak. */
   readonly soak: SoakOptions | undefined;
 }
@@ -24,6 +28,7 @@ export const FULL_PLAN: LoadPlan = {
   levels: [1, 4, 16, 64, 128],
   levelSeconds: 10,
   warmupSeconds: 5,
+  shipped: { connections: 16, durationSeconds: 10 },
   soak: { connections: 8, durationSeconds: 120, sampleEveryMs: 3000 },
 };
 
@@ -32,12 +37,14 @@ export const QUICK_PLAN: LoadPlan = {
   levels: [1, 8],
   levelSeconds: 3,
   warmupSeconds: 1,
+  shipped: undefined,
   soak: { connections: 4, durationSeconds: 9, sampleEveryMs: 1500 },
 };
 
 /** Everything a run measured. */
 export interface LoadResults {
   readonly levels: readonly LevelResult[];
+  readonly shipped: LevelResult | undefined;
   readonly soaks: readonly SoakResult[];
 }
 
@@ -66,6 +73,12 @@ export async function runPlan(
       levels.push(result);
     }
   }
+  let shipped: LevelResult | undefined;
+  if (plan.shipped) {
+    log(`stock gateway, limits as shipped, c=${plan.shipped.connections}`);
+    shipped = await runShipped(world, source, plan.shipped);
+    log(`shipped: ${JSON.stringify(shipped.statuses)}`);
+  }
   const soaks: SoakResult[] = [];
   if (plan.soak) {
     for (const stack of stacks) {
@@ -73,5 +86,5 @@ export async function runPlan(
       soaks.push(await runSoak(world, stack, source, plan.soak));
     }
   }
-  return { levels, soaks };
+  return { levels, shipped, soaks };
 }

@@ -32,7 +32,8 @@ const gateway = createGateway(config, {
 
 const lifted = createRateLimiter({
   policy: definePolicy({
-    name: 'webhooks',
+    // Its own name, so its Redis key is not the shipped limiter's.
+    name: 'webhooks-load',
     windows: [{ name: 'second', limit: webhookLimit, windowMs: 1000 }],
   }),
   engine: gateway.stores.redis

@@ -13,15 +13,20 @@ function pairs(levels: readonly LevelResult[]): [LevelResult, LevelResult][] {
   return out;
 }
 
+/** CPU time the stack's process spent per answered update, in ms: steadier than req/s on a shared machine. */
+function cpuMs(level: LevelResult): number {
+  return (level.cpu.stack * 1000) / level.throughput;
+}
+
 /** Side-by-side throughput and latency per level, with the Portcullis / baseline ratios. */
 export function levelTable(levels: readonly LevelResult[]): string {
   const rows = pairs(levels).map(
     ([p, b]) =>
-      `| ${p.connections} | ${fixed(p.throughput)} | ${p.p50Ms} | ${p.p99Ms} | ${fixed(b.throughput)} | ${b.p50Ms} | ${b.p99Ms} | ${fixed(p.throughput / b.throughput, 2)} | ${fixed(p.p99Ms / b.p99Ms, 2)} |`,
+      `| ${p.connections} | ${fixed(p.throughput)} | ${p.p50Ms} | ${p.p99Ms} | ${fixed(cpuMs(p), 2)} | ${fixed(b.throughput)} | ${b.p50Ms} | ${b.p99Ms} | ${fixed(cpuMs(b), 2)} | ${fixed(p.throughput / b.throughput, 2)} | ${fixed(p.p99Ms / b.p99Ms, 2)} | ${fixed(cpuMs(p) / cpuMs(b), 2)} |`,
   );
   return [
-    '| connections | Portcullis req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | req/s ratio (P/B) | p99 ratio (P/B) |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| connections | Portcullis req/s | p50 ms | p99 ms | CPU ms/req | baseline req/s | p50 ms | p99 ms | CPU ms/req | req/s ratio (P/B) | p99 ratio (P/B) | CPU/req ratio (P/B) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
 }
@@ -54,6 +59,36 @@ export function soakTable(results: LoadResults): string {
   ].join('\n');
 }
 
+/** The stock gateway's level: statuses, latency, and the work done. */
+export function shippedTable(level: LevelResult): string {
+  const statuses = Object.entries(level.statuses)
+    .map(([code, count]) => `${code}: ${count}`)
+    .join(', ');
+  return [
+    '| connections | seconds | 2xx/s | statuses | errors + timeouts | p50 ms | p99 ms | max ms | backend 2xx | replies sent |',
+    '|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|',
+    `| ${level.connections} | ${fixed(level.durationSeconds)} | ${fixed(level.throughput)} | ${statuses} | ${level.errors} | ${level.p50Ms} | ${level.p99Ms} | ${level.maxMs} | ${level.backendServed} | ${level.replies} |`,
+  ].join('\n');
+}
+
+/** RSS and heap used over the soak, one point per `everySeconds`, per stack. */
+export function soakSeries(results: LoadResults, everySeconds = 15): string {
+  return results.soaks
+    .map(({ load, samples }) => {
+      const points: string[] = [];
+      let next = 0;
+      for (const s of samples) {
+        if (s.atSeconds < next) continue;
+        points.push(
+          `${fixed(s.atSeconds)}s ${fixed(s.rssBytes / 1024 / 1024)}/${fixed(s.heapUsedBytes / 1024 / 1024)}`,
+        );
+        next = s.atSeconds + everySeconds;
+      }
+      return `- ${load.stack} (RSS/heap MiB): ${points.join(', ')}`;
+    })
+    .join('\n');
+}
+
 /** Every table of a run. */
 export function formatReport(results: LoadResults): string {
   return [
@@ -61,6 +96,9 @@ export function formatReport(results: LoadResults): string {
     levelTable(results.levels),
     '### Checks per level',
     checkTable(results.levels),
-    ...(results.soaks.length > 0 ? ['### Soak', soakTable(results)] : []),
+    ...(results.shipped
+      ? ['### Stock gateway, limits as shipped', shippedTable(results.shipped)]
+      : []),
+    ...(results.soaks.length > 0 ? ['### Soak', soakTable(results), soakSeries(results)] : []),
   ].join('\n\n');
 }

@@ -23,12 +23,13 @@ export interface MemorySample {
 
 /** One system under test, running. */
 export interface Stack {
-  readonly name: 'portcullis' | 'baseline';
+  /** `portcullis-shipped`: the stock `main.ts`, every limit as shipped. */
+  readonly name: 'portcullis' | 'baseline' | 'portcullis-shipped';
   /** The full webhook URL. */
   readonly webhookUrl: string;
   /** Its process id, for CPU accounting. */
   readonly pid: number | undefined;
-  /** Signed backend calls its backend answered 2xx so far. */
+  /** Signed calls its backend answered 2xx so far. */
   backendServed(): number;
   /** Backend calls refused so far (bad signature, replay, errors). */
   backendRefused(): number;
@@ -44,14 +45,19 @@ export interface LoadWorld {
   readonly api: BotApiTestServer;
   readonly portcullis: Stack;
   readonly baseline: Stack;
+  /** What the example backends answered so far (the Portcullis stacks' backends). */
+  readonly exampleServices: Pick<LoadServices, 'served' | 'refused'>;
+  /** The environment of a reference gateway on this world, listening on `port`. */
+  gatewayEnv(port: number): Record<string, string>;
   /** `sendMessage` calls the Bot API server received since the last call (then forgets them). */
   takeSentMessages(): number;
   close(): Promise<void>;
 }
 
-function stackOf(
+/** Wraps a running process as a {@link Stack}. */
+export function stackOf(
   name: Stack['name'],
-  entry: EntryProcess,
+  entry: Pick<EntryProcess, 'url' | 'child' | 'output' | 'stop'>,
   backend: Pick<LoadServices, 'served' | 'refused'>,
   memory: () => Promise<MemorySample>,
 ): Stack {
@@ -64,6 +70,15 @@ function stackOf(
     memory,
     output: entry.output,
     stop: entry.stop,
+  };
+}
+
+/** A gateway's memory from its `/metrics`. */
+export async function gatewayMemory(url: string): Promise<MemorySample> {
+  const text = await scrape(url);
+  return {
+    rssBytes: metric(text, 'process_resident_memory_bytes'),
+    heapUsedBytes: metric(text, 'nodejs_heap_size_used_bytes'),
   };
 }
 
@@ -83,24 +98,18 @@ export async function startLoadWorld(): Promise<LoadWorld> {
     const backend: BaselineBackend = await startBaselineBackend();
     cleanups.push(() => backend.close());
 
-    const gatewayPort = await freePort();
-    const env = gatewayEnv({
-      services: services.services,
-      apiRoot: api.apiRoot,
-      port: gatewayPort,
-      redisUrl: redis.url,
-      // The production default: the harness's 500 ms is for fault tests.
-      extra: { SERVICE_TIMEOUT_MS: '3000', LOG_LEVEL: 'info' },
-    });
-    const gateway = await spawnEntry('portcullis-entry.ts', env);
+    const envFor = (port: number) =>
+      gatewayEnv({
+        services: services.services,
+        apiRoot: api.apiRoot,
+        port,
+        redisUrl: redis.url,
+        // The production default: the harness's 500 ms is for fault tests.
+        extra: { SERVICE_TIMEOUT_MS: '3000', LOG_LEVEL: 'info' },
+      });
+    const gateway = await spawnEntry('portcullis-entry.ts', envFor(await freePort()));
     cleanups.push(() => gateway.stop());
-    const portcullis = stackOf('portcullis', gateway, services, async () => {
-      const text = await scrape(gateway.url);
-      return {
-        rssBytes: metric(text, 'process_resident_memory_bytes'),
-        heapUsedBytes: metric(text, 'nodejs_heap_size_used_bytes'),
-      };
-    });
+    const portcullis = stackOf('portcullis', gateway, services, () => gatewayMemory(gateway.url));
 
     const bot = await spawnEntry('baseline-bot.ts', {
       PORT: String(await freePort()),
@@ -122,6 +131,8 @@ export async function startLoadWorld(): Promise<LoadWorld> {
       api,
       portcullis,
       baseline,
+      exampleServices: services,
+      gatewayEnv: envFor,
       takeSentMessages() {
         const calls = api.calls as RecordedCall[];
         const sent = calls.filter((c) => c.method === 'sendMessage' && c.status === 200).length;
