@@ -17,6 +17,9 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { Webhook } from 'standardwebhooks';
 import { messages } from '../../../examples/gateway/src/messages';
 import { BASELINE_SHIFTS_PATH, BASELINE_SIGNING_SECRET } from './baseline-backend';
+import { collectGarbageOnSignal } from './gc-signal';
+
+collectGarbageOnSignal();
 
 const env = (name: string): string => {
   const value = process.env[name];

@@ -21,6 +21,9 @@ import {
   createRedisEngine,
   definePolicy,
 } from '@portcullis/redis-ratelimit';
+import { collectGarbageOnSignal } from './gc-signal';
+
+collectGarbageOnSignal();
 
 const webhookLimit = Number(process.env.LOAD_WEBHOOK_LIMIT ?? 1_000_000);
 const config = loadConfig();

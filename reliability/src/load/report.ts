@@ -71,6 +71,21 @@ export function shippedTable(level: LevelResult): string {
   ].join('\n');
 }
 
+/** Heap and RSS right after a forced full GC, before and after each soak, and per update. */
+export function retainedTable(results: LoadResults): string {
+  const rows = results.soaks.map(({ load, retained }) => {
+    if (!retained) return `| ${load.stack} | – | – | – | – |`;
+    const mb = (bytes: number) => fixed(bytes / 1024 / 1024, 1);
+    const perUpdate = (retained.after.heapUsedBytes - retained.before.heapUsedBytes) / load.ok;
+    return `| ${load.stack} | ${load.ok} | ${mb(retained.before.heapUsedBytes)} → ${mb(retained.after.heapUsedBytes)} | ${fixed(perUpdate, 1)} | ${mb(retained.before.rssBytes)} → ${mb(retained.after.rssBytes)} |`;
+  });
+  return [
+    '| stack | updates in soak | heap used after GC, MiB before → after | retained bytes per update | RSS after GC, MiB before → after |',
+    '|---|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
 /** RSS and heap used over the soak, one point per `everySeconds`, per stack. */
 export function soakSeries(results: LoadResults, everySeconds = 15): string {
   return results.soaks
@@ -99,6 +114,8 @@ export function formatReport(results: LoadResults): string {
     ...(results.shipped
       ? ['### Stock gateway, limits as shipped', shippedTable(results.shipped)]
       : []),
-    ...(results.soaks.length > 0 ? ['### Soak', soakTable(results), soakSeries(results)] : []),
+    ...(results.soaks.length > 0
+      ? ['### Soak', soakTable(results), soakSeries(results), retainedTable(results)]
+      : []),
   ].join('\n\n');
 }

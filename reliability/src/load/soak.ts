@@ -2,6 +2,7 @@
  * A soak: one steady load level held for minutes while the stack's memory is
  * sampled, to see whether it levels off or keeps growing.
  */
+import { GC_SIGNAL } from './gc-signal';
 import { type LevelResult, runLevel } from './measure';
 import type { UpdateSource } from './scenario';
 import type { LoadWorld, MemorySample, Stack } from './stacks';
@@ -22,6 +23,8 @@ export interface MemoryGrowth {
 /** What a soak measured. */
 export interface SoakResult {
   readonly load: LevelResult;
+  /** Memory right after a forced full GC, before and after the soak: what the stack retained. */
+  readonly retained: { readonly before: MemorySample; readonly after: MemorySample } | undefined;
   readonly samples: readonly TimedSample[];
   readonly growth: MemoryGrowth;
 }
@@ -57,6 +60,7 @@ export async function runSoak(
   source: UpdateSource,
   options: SoakOptions,
 ): Promise<SoakResult> {
+  const before = await retainedMemory(stack);
   const samples: TimedSample[] = [];
   const started = Date.now();
   const sample = async () => {
@@ -66,8 +70,27 @@ export async function runSoak(
   const timer = setInterval(() => void sample(), options.sampleEveryMs);
   try {
     const load = await runLevel(world, stack, source, options);
-    return { load, samples, growth: memoryGrowth(samples) };
+    clearInterval(timer);
+    // Let the last updates finish (and their timers run) before collecting.
+    await sleep(1000);
+    const after = await retainedMemory(stack);
+    const retained = before && after ? { before, after } : undefined;
+    return { load, retained, samples, growth: memoryGrowth(samples) };
   } finally {
     clearInterval(timer);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Forces a full GC in the stack (see `gc-signal.ts`), then samples it; `undefined` when it cannot. */
+async function retainedMemory(stack: Stack): Promise<MemorySample | undefined> {
+  if (stack.pid === undefined) return undefined;
+  try {
+    process.kill(stack.pid, GC_SIGNAL);
+    await sleep(500);
+    return await stack.memory();
+  } catch {
+    return undefined;
   }
 }
