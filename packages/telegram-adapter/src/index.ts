@@ -55,6 +55,13 @@ export { createDurableUpdateQueue } from './durable/durable-update-queue';
 export type { RedisCallLike } from './durable/redis-streams-like';
 export { orderingKeyOf, shardOf } from './durable/update-shard';
 // Outbound scheduler and limits
+export type {
+  OutboundPacer,
+  OutboundPacerRequest,
+  OutboundPacerReservation,
+} from './outbound/pacer';
+export type { RedisOutboundPacerOptions } from './outbound/redis-pacer';
+export { createRedisOutboundPacer } from './outbound/redis-pacer';
 export type { ScheduledApi, ScheduledCallOptions } from './outbound/scheduled-api';
 export { isFloodLimited, scheduleApi } from './outbound/scheduled-api';
 export type {

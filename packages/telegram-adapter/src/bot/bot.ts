@@ -51,7 +51,7 @@ export interface BotOptions {
   readonly botInfo?: UserFromGetMe;
   /** Replaces the HTTP transport of the Bot API client. @default undici */
   readonly transport?: BotApiTransport;
-  /** Flood limits of the outbound scheduler. */
+  /** Flood limits of the outbound scheduler (with `pacer`, shared over replicas). */
   readonly outbound?: Omit<OutboundSchedulerOptions, 'clock'>;
   /** Shared dedup for polling and webhooks (use the Redis store with replicas). @default memory */
   readonly dedup?: DedupStore;

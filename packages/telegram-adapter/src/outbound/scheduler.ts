@@ -1,6 +1,13 @@
-import { CHANNELS, invalidOption, PortcullisError, publish } from '@portcullis/core';
+import {
+  CHANNELS,
+  invalidOption,
+  isPortcullisError,
+  PortcullisError,
+  publish,
+} from '@portcullis/core';
 import { TelegramApiError } from '../client/errors';
 import { type Clock, systemClock, type TimerHandle } from '../clock';
+import type { OutboundPacer, OutboundPacerReservation } from './pacer';
 import { SlidingLog } from './sliding-log';
 import { TokenBucket } from './token-bucket';
 
@@ -24,6 +31,21 @@ export interface OutboundSchedulerOptions {
   readonly defaultDeadlineMs?: number;
   /** Attempts of one call across 429 cooldowns. @default 3 */
   readonly maxAttempts?: number;
+  /**
+   * Shared flood limits over replicas (e.g. `createRedisOutboundPacer()`). A
+   * flood-limited call that this scheduler's own limits let go then waits
+   * for a slot from the pacer; a slot beyond the call's deadline rejects it
+   * at once with `outbound_deadline_exceeded`. When the pacer fails or does
+   * not answer within `pacerTimeoutMs`, the call goes on under the local
+   * limits alone, `{ code, where: 'outbound' }` is published on core's
+   * `CHANNELS.error`, and the pacer is skipped for `pacerBackoffMs`.
+   * @default none: limits are per process
+   */
+  readonly pacer?: OutboundPacer;
+  /** How long a pacer reservation may take before the call falls back to local pacing. @default 1000 */
+  readonly pacerTimeoutMs?: number;
+  /** After a pacer failure, how long calls use local pacing only before the pacer is tried again. @default 5000 */
+  readonly pacerBackoffMs?: number;
   /** Time source. @default the real clock */
   readonly clock?: Clock;
 }
@@ -63,6 +85,8 @@ interface Job {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   attempts: number;
+  /** The timer of a call waiting for its pacer slot. */
+  slotTimer?: TimerHandle;
 }
 
 const GLOBAL = '*';
@@ -99,6 +123,11 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
   const maxRetryAfter = positive('maxRetryAfterSeconds', options.maxRetryAfterSeconds ?? 60);
   const defaultDeadline = positive('defaultDeadlineMs', options.defaultDeadlineMs ?? 30_000);
   const maxAttempts = positive('maxAttempts', options.maxAttempts ?? 3);
+  const pacer = options.pacer;
+  if (pacer !== undefined && typeof pacer?.reserve !== 'function')
+    throw invalidOption('pacer', 'an object with reserve()', pacer);
+  const pacerTimeout = positive('pacerTimeoutMs', options.pacerTimeoutMs ?? 1000);
+  const pacerBackoff = positive('pacerBackoffMs', options.pacerBackoffMs ?? 5000);
 
   const lanes = new Map<OutboundPriority, Job[]>(LANES.map((lane) => [lane, []]));
   const chatBuckets = new Map<string, TokenBucket>();
@@ -109,6 +138,10 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
   let timer: TimerHandle | undefined;
   let timerAt = Number.POSITIVE_INFINITY;
   let closed = false;
+  // Scopes whose call is reserving or waiting for its pacer slot; later calls
+  // of the scope wait behind it, so a chat's order holds.
+  const pacing = new Map<string, Job>();
+  let pacerDownUntil = 0;
 
   const bucket = (
     map: Map<string, TokenBucket>,
@@ -144,7 +177,7 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
     return wait;
   }
 
-  function start(job: Job, now: number): void {
+  function take(job: Job, now: number): void {
     if (job.limited) {
       global.take(now);
       if (job.key !== undefined) {
@@ -152,6 +185,95 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
         if (job.group) groupLogs.get(job.key)?.take(now);
       }
     }
+  }
+
+  /** Starts a call its local limits let go: at once, or after its pacer slot. */
+  function dispatch(job: Job, now: number): void {
+    take(job, now);
+    if (pacer === undefined || !job.limited || now < pacerDownUntil) {
+      depth--;
+      send(job, now);
+      return;
+    }
+    // Still counted in `depth`: it waits, only now for its shared slot.
+    pacing.set(job.key ?? GLOBAL, job);
+    reserve(pacer, job, now).then(
+      (slot) => {
+        if (closed) return;
+        if (!slot.reserved) {
+          finishPacing(job);
+          job.reject(deadlineError(job, `its shared slot was ${slot.waitMs} ms away`));
+          pump();
+          return;
+        }
+        if (slot.waitMs <= 0) release(job);
+        else job.slotTimer = clock.setTimeout(() => release(job), slot.waitMs);
+      },
+      (error: unknown) => {
+        if (closed) return;
+        pacerDownUntil = clock.now() + pacerBackoff;
+        publish(CHANNELS.error, () => ({
+          code: isPortcullisError(error) ? error.code : 'rate_limiter_unavailable',
+          where: 'outbound',
+        }));
+        release(job);
+      },
+    );
+  }
+
+  function reserve(p: OutboundPacer, job: Job, now: number): Promise<OutboundPacerReservation> {
+    return new Promise((resolve, reject) => {
+      const timeout = clock.setTimeout(
+        () =>
+          reject(
+            new PortcullisError(
+              'rate_limiter_unavailable',
+              `Outbound pacer did not answer within ${pacerTimeout} ms`,
+            ),
+          ),
+        pacerTimeout,
+      );
+      const settle = () => clock.clearTimeout(timeout);
+      p.reserve({
+        chatId: job.key,
+        group: job.group,
+        maxWaitMs: Math.max(0, job.deadline - now),
+      }).then(
+        (slot) => {
+          settle();
+          resolve(slot);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  function finishPacing(job: Job): void {
+    job.slotTimer = undefined;
+    pacing.delete(job.key ?? GLOBAL);
+    depth--;
+  }
+
+  /** Sends a call whose pacer slot has come (or whose pacer failed). */
+  function release(job: Job): void {
+    finishPacing(job);
+    const now = clock.now();
+    if (now > job.deadline) job.reject(deadlineError(job, 'it waited for its shared slot'));
+    else send(job, now);
+    pump();
+  }
+
+  function deadlineError(job: Job, why: string): PortcullisError {
+    return new PortcullisError(
+      'outbound_deadline_exceeded',
+      `Outbound call cannot be sent within its deadline of ${job.deadline - job.enqueuedAt} ms: ${why}`,
+    );
+  }
+
+  function send(job: Job, now: number): void {
     publish(CHANNELS.outboundQueue, () => ({
       action: 'sent',
       lane: job.lane,
@@ -205,7 +327,7 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
           continue;
         }
         const scope = job.key ?? GLOBAL;
-        if (blocked.has(scope)) continue;
+        if (blocked.has(scope) || pacing.has(scope)) continue;
         const wait = waitMs(job, now);
         if (wait > 0) {
           blocked.add(scope);
@@ -213,8 +335,7 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
           continue;
         }
         jobs.splice(i--, 1);
-        depth--;
-        start(job, now);
+        dispatch(job, now);
       }
     }
     if (next < timerAt || (timer !== undefined && next === Number.POSITIVE_INFINITY)) {
@@ -273,7 +394,8 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
         };
         // Fast path: nothing waiting and nothing in the way.
         if (depth === 0 && waitMs(job, now) === 0) {
-          start(job, now);
+          depth++;
+          dispatch(job, now);
           return;
         }
         lanes.get(lane)!.push(job);
@@ -294,6 +416,11 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
       for (const jobs of lanes.values())
         for (const job of jobs.splice(0))
           job.reject(new PortcullisError('outbound_queue_full', 'Outbound scheduler closed'));
+      for (const job of pacing.values()) {
+        if (job.slotTimer !== undefined) clock.clearTimeout(job.slotTimer);
+        job.reject(new PortcullisError('outbound_queue_full', 'Outbound scheduler closed'));
+      }
+      pacing.clear();
       depth = 0;
     },
   };
