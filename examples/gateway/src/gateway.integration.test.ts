@@ -1,3 +1,5 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { CHANNELS, type RedisCommandEvent } from '@portcullis/core';
 import { createSigner } from '@portcullis/signing';
 import { createUpdateFactory } from '@portcullis/telegram-adapter/testing';
 import { type RedisServer, startRedisServer } from '@portcullis/testkit';
@@ -169,9 +171,22 @@ describe('the reference gateway on a real redis-server (polling mode)', () => {
   it('registers a user through long polling with conversation, dedup and limits in Redis', async () => {
     const busy = () =>
       stack.gateway.bot.pipeline.inFlight > 0 || stack.gateway.bot.api.scheduler.depth > 0;
+    const reservations: RedisCommandEvent[] = [];
+    const onCommand = (event: unknown) => {
+      if ((event as RedisCommandEvent).operation === 'outbound_reserve')
+        reservations.push(event as RedisCommandEvent);
+    };
+    diagnosticsChannel.subscribe(CHANNELS.redisCommand, onCommand);
     const alice = new DemoUser(stack.telegram, DEMO_USERS.worker, busy);
-    expect((await alice.say('/start')).messages.join()).toMatch(/share/i);
-    expect((await alice.shareContact('+41791234567')).messages.join()).toMatch(/registered/i);
+    try {
+      expect((await alice.say('/start')).messages.join()).toMatch(/share/i);
+      expect((await alice.shareContact('+41791234567')).messages.join()).toMatch(/registered/i);
+    } finally {
+      diagnosticsChannel.unsubscribe(CHANNELS.redisCommand, onCommand);
+    }
+    // Replies took their flood-limit slots from Redis, shared with any other replica.
+    expect(reservations.length).toBeGreaterThanOrEqual(2);
+    expect(reservations.every((event) => event.ok)).toBe(true);
     const keys = await redis.keys('*');
     expect(keys.some((key) => key.startsWith('portcullis:dedup'))).toBe(true);
     expect(keys.some((key) => key.startsWith('rl:'))).toBe(true);

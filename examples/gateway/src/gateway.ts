@@ -69,8 +69,9 @@ export const DURABLE_DEDUP_LEASE_MS = 9_000;
 
 /**
  * Assembles the reference gateway from the Portcullis packages: the bot and
- * its handlers, per-user rate limits, conversation state and update dedup
- * (Redis when `REDIS_URL` is set, memory otherwise), signed backend clients
+ * its handlers, per-user rate limits, conversation state, update dedup and
+ * Telegram's outbound flood limits (Redis when `REDIS_URL` is set, shared by
+ * replicas; memory otherwise), signed backend clients
  * with breakers, metrics at `/metrics`, health probes, and the webhook or
  * long polling.
  */
@@ -111,6 +112,11 @@ export function createGateway(config: GatewayConfig, overrides: GatewayOverrides
     dedup: stores.dedup,
     onError: (error) => logger.log('error', 'update failed', describeError(error)),
     ...overrides.botOptions,
+    // Replicas share Telegram's flood limits through Redis; overrides may still tune them.
+    outbound: {
+      ...(stores.outboundPacer ? { pacer: stores.outboundPacer } : {}),
+      ...overrides.botOptions?.outbound,
+    },
   });
   registerGatewayBot(bot, {
     backends,

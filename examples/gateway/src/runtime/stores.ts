@@ -13,16 +13,20 @@ import {
 import {
   createMemoryDedupStore,
   createRedisDedupStore,
+  createRedisOutboundPacer,
   type DedupStore,
+  type OutboundPacer,
 } from '@portcullis/telegram-adapter';
 import { Cluster, Redis } from 'ioredis';
 
-/** The gateway's shared state: conversations, update dedup and rate-limit counters. */
+/** The gateway's shared state: conversations, update dedup, rate-limit counters and outbound flood slots. */
 export interface GatewayStores {
   /** The Redis client when `REDIS_URL` is set (a Cluster client for `redis+cluster://`-style lists). */
   readonly redis: Redis | Cluster | undefined;
   readonly conversations: ConversationStorage;
   readonly dedup: DedupStore;
+  /** Telegram flood limits shared by replicas (Redis only; in memory each bot paces alone). */
+  readonly outboundPacer: OutboundPacer | undefined;
   readonly limiters: {
     readonly messages: RateLimiter;
     readonly commands: RateLimiter;
@@ -71,7 +75,8 @@ export interface StoresOptions {
 /**
  * Stores on Redis when a client is given (replicas share them), in memory
  * otherwise (embedded mode). Limiters fall back to memory when Redis fails,
- * so users are still limited per replica rather than not at all.
+ * so users are still limited per replica rather than not at all; so does the
+ * outbound pacer (the bot's scheduler keeps its per-process flood limits).
  */
 export function createStores(
   redis: Redis | Cluster | undefined,
@@ -88,6 +93,7 @@ export function createStores(
     dedup: redis
       ? createRedisDedupStore({ redis, leaseMs: options.dedupLeaseMs })
       : createMemoryDedupStore({ leaseMs: options.dedupLeaseMs }),
+    outboundPacer: redis ? createRedisOutboundPacer({ redis }) : undefined,
     limiters: {
       messages: limiter(PRESETS.messages),
       commands: limiter(PRESETS.commands),
