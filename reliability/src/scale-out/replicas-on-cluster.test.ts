@@ -128,6 +128,35 @@ describe(`${REPLICAS} gateway replicas on one Redis Cluster behind the reference
     expect(await system.total('portcullis_requests_created_total')).toBe(1);
   });
 
+  it('keeps one chat at one message per second although three replicas reply to it at once', async () => {
+    const user = 520;
+    const perReplica = 2;
+    const delivered = system.replicas.flatMap((replica) =>
+      Array.from({ length: perReplica }, (_, i) =>
+        system.send(updates.text(`paced ${replica.name} ${i}`, { userId: user }), replica),
+      ),
+    );
+    expect(await Promise.all(delivered)).toEqual(Array(REPLICAS * perReplica).fill(200));
+
+    // Every update got its reply, and the test Bot API saw them a second apart.
+    expect(count(system.api, user, HELP)).toBe(REPLICAS * perReplica);
+    const at = system.api
+      .callsOf('sendMessage')
+      .filter((call) => call.params.chat_id === user)
+      .map((call) => call.at)
+      .sort((a, b) => a - b);
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    expect(gaps, `gaps ${gaps}`).toHaveLength(REPLICAS * perReplica - 1);
+    for (const gap of gaps) expect(gap, `gaps ${gaps}`).toBeGreaterThanOrEqual(950);
+    // Paced by the shared slots in Redis, not by a per-replica fallback.
+    expect(
+      await system.total('portcullis_errors_total', {
+        error_code: 'rate_limiter_unavailable',
+        where: 'outbound',
+      }),
+    ).toBe(0);
+  });
+
   it('handles an update delivered to every replica at once exactly once', async () => {
     const users = Array.from({ length: 10 }, (_, i) => 600 + i);
     const handledBefore = await system.total('portcullis_updates_handled_total');
