@@ -8,7 +8,10 @@ import {
 } from '@portcullis/testkit';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot } from '../bot/bot';
 import type { RedisCallLike } from '../durable/redis-streams-like';
+import { createTestServer } from '../testing/bot-api-server';
+import { createUpdateFactory } from '../testing/update-factory';
 import { createRedisOutboundPacer, type RedisOutboundPacerOptions } from './redis-pacer';
 import { createOutboundScheduler, type OutboundScheduler } from './scheduler';
 
@@ -97,6 +100,31 @@ describe('Redis outbound pacer on a real redis-server', () => {
   });
 
   sharedBehaviour(client);
+
+  it('README: two bots (replicas) sharing a Redis pacer reply to one chat a second apart', async () => {
+    const telegram = await createTestServer();
+    try {
+      const bots = [1, 2].map(() => {
+        const redis = client(); // one replica's ioredis client: new Redis(process.env.REDIS_URL)
+        return createBot({
+          token: telegram.token,
+          apiRoot: telegram.apiRoot,
+          outbound: { pacer: createRedisOutboundPacer({ redis }) },
+        });
+      });
+      for (const bot of bots) bot.on('message', (ctx) => ctx.reply('pong'));
+      const updates = createUpdateFactory();
+      await Promise.all(
+        [0, 1, 0, 1].map((b) => bots[b]!.handleUpdate(updates.text('ping', { userId: 77 }))),
+      );
+      await Promise.all(bots.map((bot) => bot.close()));
+      const between = gaps(telegram.callsOf('sendMessage').map((call) => call.at));
+      expect(between, String(between)).toHaveLength(3);
+      for (const gap of between) expect(gap, String(between)).toBeGreaterThanOrEqual(970);
+    } finally {
+      await telegram.close();
+    }
+  });
 
   it('hands out a chat’s slots a second apart, in Redis time', async () => {
     const shared = pacer();
