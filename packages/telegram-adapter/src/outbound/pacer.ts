@@ -1,3 +1,6 @@
+import { PortcullisError } from '@portcullis/core';
+import type { Clock } from '../clock';
+
 /** What a flood-limited call asks an {@link OutboundPacer} for. */
 export interface OutboundPacerRequest {
   /** The target chat as the scheduler keys it (`String(chat_id)`); absent for calls without a chat. */
@@ -29,4 +32,38 @@ export interface OutboundPacerReservation {
 export interface OutboundPacer {
   /** Reserves the next slot that keeps every shared limit of `request`'s scope. */
   reserve(request: OutboundPacerRequest): Promise<OutboundPacerReservation>;
+}
+
+/**
+ * Asks `pacer` for a slot, rejecting with `rate_limiter_unavailable` when no
+ * answer came within `timeoutMs` on `clock` (a late answer is ignored).
+ */
+export function reserveWithin(
+  pacer: OutboundPacer,
+  request: OutboundPacerRequest,
+  timeoutMs: number,
+  clock: Clock,
+): Promise<OutboundPacerReservation> {
+  return new Promise((resolve, reject) => {
+    const timeout = clock.setTimeout(
+      () =>
+        reject(
+          new PortcullisError(
+            'rate_limiter_unavailable',
+            `Outbound pacer did not answer within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    );
+    pacer.reserve(request).then(
+      (slot) => {
+        clock.clearTimeout(timeout);
+        resolve(slot);
+      },
+      (error: unknown) => {
+        clock.clearTimeout(timeout);
+        reject(error);
+      },
+    );
+  });
 }

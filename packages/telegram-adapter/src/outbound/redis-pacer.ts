@@ -7,6 +7,7 @@ import {
   truncateForMessage,
 } from '@portcullis/core';
 import type { RedisCallLike } from '../durable/redis-streams-like';
+import { positive, positiveInteger } from './option-checks';
 import type { OutboundPacer, OutboundPacerReservation } from './pacer';
 
 /** Options of {@link createRedisOutboundPacer}. */
@@ -56,18 +57,6 @@ return {at - now, 1}
 
 const RESERVE_SHA = createHash('sha1').update(RESERVE_SCRIPT).digest('hex');
 
-function positive(name: string, value: number): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
-    throw invalidOption(name, 'a positive number', value);
-  return value;
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0)
-    throw invalidOption(name, 'a positive integer', value);
-  return value;
-}
-
 /**
  * An {@link OutboundPacer} on Redis or Redis Cluster, so Telegram's flood
  * limits hold over every replica of a bot (pass it as `outbound.pacer`).
@@ -78,8 +67,8 @@ function positiveInteger(name: string, value: number): number {
  * the global one, and the call sends at the chat slot. Every script touches
  * a single key, so it runs on Redis Cluster without hash tags and chats
  * spread over the shards (only the global key is one hot key). Per chat the
- * limits are exact (spacing and the group's sliding minute over the actual
- * send times). The global limit counts the global slot, which a busy chat
+ * slots are exact (spacing and the group's sliding minute); a send lands on
+ * its slot up to timer and network jitter of a few ms. The global limit counts the global slot, which a busy chat
  * may push later, so it can be exceeded briefly while both bind; Telegram's
  * 429 `retry_after` then pauses the scheduler as usual. Keys expire once
  * their last slot no longer matters, so idle chats leave nothing behind.

@@ -1,6 +1,8 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { CHANNELS, type ErrorEvent, isPortcullisError, PortcullisError } from '@portcullis/core';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TelegramApiError } from '../client/errors';
 import { createTestClock, settle, type TestClock } from '../testing/test-clock';
 import type { OutboundPacer, OutboundPacerRequest } from './pacer';
 import { createOutboundScheduler, type OutboundSchedulerOptions } from './scheduler';
@@ -33,6 +35,11 @@ function replica(clock: TestClock, options: OutboundSchedulerOptions) {
   return { scheduler, sent, send };
 }
 
+const gaps = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted.slice(1).map((t, i) => t - sorted[i]!);
+};
+
 const errors: ErrorEvent[] = [];
 const onError = (message: unknown) => errors.push(message as ErrorEvent);
 diagnosticsChannel.subscribe(CHANNELS.error, onError);
@@ -53,6 +60,44 @@ describe('outbound scheduler with a shared pacer', () => {
     await clock.advanceAsync(6500, 50);
     const times = [...a.sent, ...b.sent].map((s) => s.at).sort((x, y) => x - y);
     expect(times).toEqual([0, 1000, 2000, 3000, 4000, 5000]);
+  });
+
+  it('two replicas send everything and keep each chat a second apart, up to the clock step (property)', async () => {
+    // A send lands on its slot once the pacer's answer is read; the test clock
+    // reads it at the end of a step, so a send may trail its slot by one step.
+    const stepMs = 10;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            replica: fc.constantFrom(0, 1),
+            chat: fc.constantFrom(1, 2, -10),
+            at: fc.integer({ min: 0, max: 3000 }),
+          }),
+          { maxLength: 12 },
+        ),
+        async (jobs) => {
+          const clock = createTestClock(0);
+          const { pacer } = slotPacer(clock);
+          const options = { pacer, defaultDeadlineMs: 10 * 60_000 };
+          const replicas = [replica(clock, options), replica(clock, options)];
+          const results: Promise<unknown>[] = [];
+          for (const job of [...jobs].sort((a, b) => a.at - b.at)) {
+            await clock.advanceAsync(job.at - clock.now(), stepMs);
+            results.push(replicas[job.replica]!.send(job.chat));
+          }
+          await clock.advanceAsync(16_000, stepMs);
+          await Promise.all(results);
+          const sent = replicas.flatMap((r) => r.sent);
+          expect(sent).toHaveLength(jobs.length);
+          for (const chat of [1, 2, -10]) {
+            const between = gaps(sent.filter((s) => s.chat === chat).map((s) => s.at));
+            expect(between.every((gap) => gap >= 1000 - stepMs)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('without a pacer the same two replicas each send once per second (twice together)', async () => {
@@ -176,6 +221,33 @@ describe('outbound scheduler with a shared pacer', () => {
     await clock.advanceAsync(20, 10);
     expect(sent.map((s) => s.at)).toEqual([300]);
     expect(errors).toEqual([{ code: 'rate_limiter_unavailable', where: 'outbound' }]);
+  });
+
+  it('holds a call whose slot comes during a 429 cooldown of its chat, in order, until it ends', async () => {
+    const clock = createTestClock(0);
+    const pacer: OutboundPacer = {
+      reserve: async () => ({ reserved: true, waitMs: 500 }),
+    };
+    const scheduler = createOutboundScheduler({ clock, pacer, perChatPerSecond: 100 });
+    const at: [string, number][] = [];
+    let floods = 1;
+    const call = (label: string) =>
+      scheduler.schedule({ chatId: 9, limited: true }, async () => {
+        at.push([label, clock.now()]);
+        if (floods-- > 0) {
+          // On the wire for 200 ms, then Telegram answers 429.
+          await new Promise((resolve) => clock.setTimeout(() => resolve(undefined), 200));
+          throw new TelegramApiError('sendMessage', 429, 'Too Many Requests', { retry_after: 3 });
+        }
+        return label;
+      });
+    const results = [call('first'), call('second'), call('third')];
+    await clock.advanceAsync(6000, 10);
+    expect(await Promise.all(results)).toEqual(['first', 'second', 'third']);
+    // The second's slot (at 1010) fell inside the cooldown that ends at 3700.
+    expect(at[0]).toEqual(['first', 500]);
+    expect(at.slice(1).map(([label]) => label)).toEqual(['first', 'second', 'third']);
+    expect(at.slice(1).every(([, t]) => t >= 3700)).toBe(true);
   });
 
   it('rejects calls waiting for their slot when closed', async () => {

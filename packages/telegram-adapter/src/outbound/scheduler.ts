@@ -7,7 +7,8 @@ import {
 } from '@portcullis/core';
 import { TelegramApiError } from '../client/errors';
 import { type Clock, systemClock, type TimerHandle } from '../clock';
-import type { OutboundPacer, OutboundPacerReservation } from './pacer';
+import { positive, positiveInteger } from './option-checks';
+import { type OutboundPacer, reserveWithin } from './pacer';
 import { SlidingLog } from './sliding-log';
 import { TokenBucket } from './token-bucket';
 
@@ -75,6 +76,8 @@ export interface OutboundScheduler {
 }
 
 interface Job {
+  /** Arrival order, to put a call back among later ones. */
+  readonly order: number;
   readonly key: string | undefined;
   readonly group: boolean;
   readonly limited: boolean;
@@ -90,18 +93,6 @@ interface Job {
 }
 
 const GLOBAL = '*';
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0)
-    throw invalidOption(name, 'a positive integer', value);
-  return value;
-}
-
-function positive(name: string, value: number): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
-    throw invalidOption(name, 'a positive number', value);
-  return value;
-}
 
 /**
  * Creates the outbound scheduler every Bot API call of a bot goes through.
@@ -142,6 +133,7 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
   // of the scope wait behind it, so a chat's order holds.
   const pacing = new Map<string, Job>();
   let pacerDownUntil = 0;
+  let arrivals = 0;
 
   const bucket = (
     map: Map<string, TokenBucket>,
@@ -158,9 +150,14 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
     return found;
   };
 
-  function waitMs(job: Job, now: number): number {
+  function cooldownOf(job: Job, now: number): number {
     let wait = Math.max(0, (cooldowns.get(GLOBAL) ?? 0) - now);
     if (job.key !== undefined) wait = Math.max(wait, (cooldowns.get(job.key) ?? 0) - now);
+    return wait;
+  }
+
+  function waitMs(job: Job, now: number): number {
+    let wait = cooldownOf(job, now);
     if (!job.limited || wait > 0) return wait;
     wait = global.waitMs(now);
     if (job.key !== undefined) {
@@ -197,7 +194,12 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
     }
     // Still counted in `depth`: it waits, only now for its shared slot.
     pacing.set(job.key ?? GLOBAL, job);
-    reserve(pacer, job, now).then(
+    const request = {
+      chatId: job.key,
+      group: job.group,
+      maxWaitMs: Math.max(0, job.deadline - now),
+    };
+    reserveWithin(pacer, request, pacerTimeout, clock).then(
       (slot) => {
         if (closed) return;
         if (!slot.reserved) {
@@ -206,8 +208,11 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
           pump();
           return;
         }
-        if (slot.waitMs <= 0) release(job);
-        else job.slotTimer = clock.setTimeout(() => release(job), slot.waitMs);
+        // Counted from the request, not the answer, so the send lands on its
+        // slot rather than one round trip after it.
+        const due = now + slot.waitMs - clock.now();
+        if (due <= 0) release(job);
+        else job.slotTimer = clock.setTimeout(() => release(job), due);
       },
       (error: unknown) => {
         if (closed) return;
@@ -221,36 +226,6 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
     );
   }
 
-  function reserve(p: OutboundPacer, job: Job, now: number): Promise<OutboundPacerReservation> {
-    return new Promise((resolve, reject) => {
-      const timeout = clock.setTimeout(
-        () =>
-          reject(
-            new PortcullisError(
-              'rate_limiter_unavailable',
-              `Outbound pacer did not answer within ${pacerTimeout} ms`,
-            ),
-          ),
-        pacerTimeout,
-      );
-      const settle = () => clock.clearTimeout(timeout);
-      p.reserve({
-        chatId: job.key,
-        group: job.group,
-        maxWaitMs: Math.max(0, job.deadline - now),
-      }).then(
-        (slot) => {
-          settle();
-          resolve(slot);
-        },
-        (error: unknown) => {
-          settle();
-          reject(error);
-        },
-      );
-    });
-  }
-
   function finishPacing(job: Job): void {
     job.slotTimer = undefined;
     pacing.delete(job.key ?? GLOBAL);
@@ -259,10 +234,20 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
 
   /** Sends a call whose pacer slot has come (or whose pacer failed). */
   function release(job: Job): void {
-    finishPacing(job);
     const now = clock.now();
-    if (now > job.deadline) job.reject(deadlineError(job, 'it waited for its shared slot'));
-    else send(job, now);
+    if (cooldownOf(job, now) > 0) {
+      // A 429 of its chat came back while it waited: it waits out the
+      // cooldown in its lane, before later calls, then reserves a new slot.
+      job.slotTimer = undefined;
+      pacing.delete(job.key ?? GLOBAL);
+      const lane = lanes.get(job.lane)!;
+      const later = lane.findIndex((other) => other.order > job.order);
+      lane.splice(later === -1 ? lane.length : later, 0, job);
+    } else {
+      finishPacing(job);
+      if (now > job.deadline) job.reject(deadlineError(job, 'it waited for its shared slot'));
+      else send(job, now);
+    }
     pump();
   }
 
@@ -381,6 +366,7 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
       const key = call.chatId === undefined ? undefined : String(call.chatId);
       return new Promise<T>((resolve, reject) => {
         const job: Job = {
+          order: ++arrivals,
           key,
           group: key !== undefined && (key.startsWith('-') || key.startsWith('@')),
           limited: call.limited === true,
