@@ -25,6 +25,9 @@ describe('load smoke (the quick scenario, a few seconds per stack)', () => {
     for (const level of levels) {
       const context = `${level.stack}: ${JSON.stringify(level)}`;
       expect(level.ok, context).toBeGreaterThan(50);
+      // Well above the production guards (30 replies/s, 100 webhooks/s): the
+      // load must measure the path, not a limit that was meant to stay on.
+      expect(level.throughput, context).toBeGreaterThan(100);
       expect(level.non2xx, context).toBe(0);
       expect(level.errors, context).toBe(0);
       // Half the updates are /shifts: each one is a verified backend call.

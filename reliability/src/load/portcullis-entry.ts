@@ -5,7 +5,10 @@
  *
  * - outbound flood control (30 msg/s over all chats by default, Telegram's
  *   own limit) through the `botOptions` override: every update here is
- *   answered with a message, so the default would cap throughput at 30/s;
+ *   answered with a message, so the default would cap throughput at 30/s.
+ *   With Redis the gateway paces through a shared Redis pacer; the load keeps
+ *   one (same script, same two reservations per reply) with a global limit
+ *   of `LOAD_OUTBOUND_LIMIT` per second, far above what this machine sends;
  * - the global webhook limit (100/s, burst 50, one Redis key for every
  *   request), which has no environment variable: its limiter keeps its Redis
  *   round trip but decides with a policy of `LOAD_WEBHOOK_LIMIT` per second.
@@ -15,22 +18,41 @@
 import { loadConfig } from '@portcullis/example-gateway/src/config';
 import { createGateway } from '@portcullis/example-gateway/src/gateway';
 import { createLogger } from '@portcullis/example-gateway/src/runtime/logger';
+import { connectRedis } from '@portcullis/example-gateway/src/runtime/stores';
 import {
   createMemoryEngine,
   createRateLimiter,
   createRedisEngine,
   definePolicy,
 } from '@portcullis/redis-ratelimit';
+import { createRedisOutboundPacer } from '@portcullis/telegram-adapter';
 import { collectGarbageOnSignal } from './gc-signal';
 
 collectGarbageOnSignal();
 
 const webhookLimit = Number(process.env.LOAD_WEBHOOK_LIMIT ?? 1_000_000);
+const outboundLimit = Number(process.env.LOAD_OUTBOUND_LIMIT ?? 10_000);
 const config = loadConfig();
 const logger = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
 const gateway = createGateway(config, {
   logger,
-  botOptions: { outbound: { globalPerSecond: 1_000_000, maxQueueSize: 100_000 } },
+  ...(redis ? { redis } : {}),
+  botOptions: {
+    outbound: {
+      globalPerSecond: outboundLimit,
+      maxQueueSize: 100_000,
+      ...(redis
+        ? {
+            pacer: createRedisOutboundPacer({
+              redis,
+              prefix: 'load:outbound',
+              globalPerSecond: outboundLimit,
+            }),
+          }
+        : {}),
+    },
+  },
 });
 
 const lifted = createRateLimiter({
