@@ -167,6 +167,25 @@ describe('outbound scheduler', () => {
     expect(results).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('forgets idle chats under steady traffic, when the queue never empties', async () => {
+    const { clock, scheduler, sent, send } = setup({
+      globalPerSecond: 1000,
+      defaultDeadlineMs: 600_000,
+    });
+    // Chat 0 keeps the queue busy for 20 s (one message per second).
+    for (let i = 0; i < 20; i++) void send(0);
+    // Meanwhile 5000 new chats get one message each over 10 s.
+    for (let chat = 1; chat <= 5000; chat++) {
+      void send(chat);
+      if (chat % 10 === 0) await clock.advanceAsync(20, 20);
+    }
+    expect(scheduler.depth).toBeGreaterThan(0);
+    expect(sent.filter((s) => s.chat !== 0)).toHaveLength(5000);
+    // Only chats served in about the last second still hold state (plus slack
+    // for the amortised sweep), not one entry per chat ever seen.
+    expect(scheduler.trackedChats).toBeLessThan(2500);
+  });
+
   it('rejects invalid options', () => {
     expect(() => createOutboundScheduler({ globalPerSecond: 0 })).toThrow(
       'Expected `globalPerSecond` to be a positive integer, got 0',

@@ -15,6 +15,8 @@ import { TokenBucket } from './token-bucket';
 /** Priority lanes, served in this order. */
 export type OutboundPriority = 'reply' | 'normal' | 'broadcast';
 const LANES: readonly OutboundPriority[] = ['reply', 'normal', 'broadcast'];
+/** Per-chat state held before idle entries are swept. */
+const SWEEP_FLOOR = 1000;
 
 /** Options of {@link createOutboundScheduler}. */
 export interface OutboundSchedulerOptions {
@@ -69,6 +71,8 @@ export interface OutboundScheduler {
   schedule<T>(call: OutboundCall, send: () => Promise<T>): Promise<T>;
   /** Calls waiting. */
   readonly depth: number;
+  /** Chats and groups whose flood state is held; idle ones are forgotten, so it stays bounded. */
+  readonly trackedChats: number;
   /** When the cooldown of `chatId` (or the global one) ends, in clock ms; 0 when none. */
   cooldownUntil(chatId?: number | string): number;
   /** Rejects every waiting call and stops timers. */
@@ -126,6 +130,8 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
   const global = new SlidingLog(globalRate, 1000);
   const cooldowns = new Map<string, number>();
   let depth = 0;
+  // Size of the per-chat maps that triggers a sweep; doubles with what a sweep keeps.
+  let sweepAbove = SWEEP_FLOOR;
   let timer: TimerHandle | undefined;
   let timerAt = Number.POSITIVE_INFINITY;
   let closed = false;
@@ -334,16 +340,20 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
           pump();
         }, next - now);
     }
-    if (depth === 0) sweep(now);
+    if (depth === 0 || chatBuckets.size > sweepAbove || groupLogs.size > sweepAbove) sweep(now);
   }
 
   function sweep(now: number): void {
-    // Forget idle state so many chats do not grow the maps without bound.
-    if (chatBuckets.size > 1000)
+    // Forget idle state so many chats do not grow the maps without bound. A
+    // full bucket and an idle log equal fresh ones, so forgetting them changes
+    // no decision. Steady traffic never empties the queue, so a sweep also
+    // runs whenever a map doubled since the last one (amortised O(1) per call).
+    if (chatBuckets.size > SWEEP_FLOOR)
       for (const [k, b] of chatBuckets) if (b.isFull(now)) chatBuckets.delete(k);
-    if (groupLogs.size > 1000)
+    if (groupLogs.size > SWEEP_FLOOR)
       for (const [k, log] of groupLogs) if (log.isIdle(now)) groupLogs.delete(k);
     for (const [k, until] of cooldowns) if (until <= now) cooldowns.delete(k);
+    sweepAbove = Math.max(SWEEP_FLOOR, 2 * Math.max(chatBuckets.size, groupLogs.size));
   }
 
   return {
@@ -389,6 +399,9 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
         publish(CHANNELS.outboundQueue, () => ({ action: 'enqueued', lane, depth }));
         pump();
       });
+    },
+    get trackedChats() {
+      return chatBuckets.size + groupLogs.size;
     },
     get depth() {
       return depth;
