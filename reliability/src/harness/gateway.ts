@@ -11,7 +11,8 @@ import {
   type Gateway,
   type GatewayOverrides,
 } from '@portcullis/example-gateway/src/gateway';
-import { spawnService, stopProcess } from '@portcullis/testkit';
+import { stopProcess } from '@portcullis/testkit';
+import { spawnHealthy } from './process';
 import { ADMIN_ID, type Services, SIGNING_KEY } from './services';
 
 /** A token shaped like BotFather's, accepted by the gateway's config and the test Bot API. */
@@ -95,36 +96,18 @@ export async function spawnReplica(
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<Replica> {
-  const child = spawnService(process.execPath, ['--import', 'tsx', MAIN], {
+  const { url, child, output } = await spawnHealthy({
+    name: `replica ${name}`,
+    entry: MAIN,
     cwd: GATEWAY_DIR,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env,
+    timeoutMs,
   });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${env.PORT}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`replica ${name} exited: ${output}`);
-    const ok = await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await stopProcess(child, 0);
-      throw new Error(`replica ${name} did not become healthy: ${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return {
     name,
     url,
     child,
-    output: () => output,
+    output,
     kill: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();

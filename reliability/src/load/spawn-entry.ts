@@ -5,7 +5,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { spawnService, stopProcess } from '@portcullis/testkit';
+import { stopProcess } from '@portcullis/testkit';
+import { spawnHealthy } from '../harness/process';
 
 /** A running entry process. */
 export interface EntryProcess {
@@ -24,34 +25,12 @@ export async function spawnEntry(
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<EntryProcess> {
-  const child = spawnService(
-    process.execPath,
-    ['--import', 'tsx', resolve(import.meta.dirname, entry)],
-    {
-      cwd: resolve(import.meta.dirname, '../..'),
-      env: { PATH: process.env.PATH ?? '', ...env },
-    },
-  );
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${env.PORT}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited: ${output}`);
-    const ok = await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await stopProcess(child, 0);
-      throw new Error(`${entry} did not become healthy: ${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, child, output: () => output, stop: () => stopProcess(child, 5000) };
+  const started = await spawnHealthy({
+    name: entry,
+    entry: resolve(import.meta.dirname, entry),
+    cwd: resolve(import.meta.dirname, '../..'),
+    env,
+    timeoutMs,
+  });
+  return { ...started, stop: () => stopProcess(started.child, 5000) };
 }
