@@ -119,6 +119,38 @@ describe('text, update types and errors', () => {
     expect(bot.allowedUpdates()).toEqual(['edited_message', 'message']);
   });
 
+  it('runs aroundUpdate around the whole stack of each update, errors included', async () => {
+    const events: string[] = [];
+    const { updates } = await setup({
+      aroundUpdate: async (update, handle) => {
+        events.push(`before ${update.update_id}`);
+        await handle();
+        events.push(`after ${update.update_id}`);
+      },
+    });
+    bot.use((_ctx, next) => {
+      events.push('middleware');
+      return next();
+    });
+    bot.command('fail', () => {
+      throw new Error('boom');
+    });
+    bot.catch(() => void events.push('caught'));
+    const first = updates.command('help');
+    const second = updates.command('fail');
+    await bot.handleUpdate(first);
+    await bot.handleUpdate(second);
+    expect(events).toEqual([
+      `before ${first.update_id}`,
+      'middleware',
+      `after ${first.update_id}`,
+      `before ${second.update_id}`,
+      'middleware',
+      'caught',
+      `after ${second.update_id}`,
+    ]);
+  });
+
   it('sends errors to the error boundary and still resolves', async () => {
     const { updates } = await setup();
     const caught: unknown[] = [];

@@ -69,6 +69,14 @@ export interface BotOptions {
   readonly onError?: (error: unknown, ctx: Context) => unknown;
   /** Time source for the scheduler and deadlines. @default the real clock */
   readonly clock?: Clock;
+  /**
+   * Runs around the handling of each update, e.g. to make a tracing span
+   * active so every span of the update nests under it
+   * (`(update, handle) => withUpdateSpan({ updateId: update.update_id, updateType: updateTypeOf(update) }, handle)`
+   * with `@portcullis/metrics`). Must call `handle` once and return its promise.
+   * @default none
+   */
+  readonly aroundUpdate?: (update: Update, handle: () => Promise<void>) => Promise<void>;
 }
 
 /**
@@ -190,7 +198,9 @@ export class Bot {
     if (this.#me === undefined) return this.init().then(() => this.handleUpdate(update, signal));
     const ctx = new Context(update, this.api, this.#me, signal);
     this.#composed ??= this.#build();
-    return this.#composed(ctx);
+    const composed = this.#composed;
+    const around = this.#options.aroundUpdate;
+    return around === undefined ? composed(ctx) : around(update, () => composed(ctx));
   }
 
   /** Dedup, per-chat ordering and deadlines in front of `handleUpdate` (shared by polling and webhooks). */
