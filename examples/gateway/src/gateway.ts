@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServiceClientOptions } from '@portcullis/core';
-import { instrument } from '@portcullis/metrics';
+import { instrument, withUpdateSpan } from '@portcullis/metrics';
 import {
   type Bot,
   type BotOptions,
@@ -9,6 +9,7 @@ import {
   createDurableUpdateQueue,
   createWebhookHandler,
   type DurableUpdateQueue,
+  updateTypeOf,
 } from '@portcullis/telegram-adapter';
 import type { Cluster, Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -111,6 +112,10 @@ export function createGateway(config: GatewayConfig, overrides: GatewayOverrides
     conversationStorage: stores.conversations,
     dedup: stores.dedup,
     onError: (error) => logger.log('error', 'update failed', describeError(error)),
+    // One trace per update: middleware, limiter, backend and Bot API spans nest
+    // under its `process <type>` span (no-ops without OTEL_EXPORTER_OTLP_ENDPOINT).
+    aroundUpdate: (update, handle) =>
+      withUpdateSpan({ updateId: update.update_id, updateType: updateTypeOf(update) }, handle),
     ...overrides.botOptions,
     // Replicas share Telegram's flood limits through Redis; overrides may still tune them.
     outbound: {
