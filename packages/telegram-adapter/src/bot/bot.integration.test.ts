@@ -1,4 +1,4 @@
-import { defineFlow, isPortcullisError } from '@portcullis/core';
+import { createMemoryConversationStorage, defineFlow, isPortcullisError } from '@portcullis/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BotApiTestServer, createBotApiTestServer } from '../testing/bot-api-server';
 import { createUpdateFactory } from '../testing/update-factory';
@@ -221,5 +221,50 @@ describe('conversations', () => {
     await bot.handleUpdate(updates.text('where', { groupId: -1007 }));
     await bot.handleUpdate(updates.text('where', { groupId: -7 }));
     expect(states).toEqual(['askName', undefined]);
+  });
+
+  it("moves every member's conversation, each on their first update in the supergroup, on any replica", async () => {
+    const { updates } = await setup();
+    const storage = createMemoryConversationStorage();
+    // Two bots on one storage, as two replicas.
+    const replicas = [0, 1].map(() =>
+      createBot({ token: server.token, apiRoot: server.apiRoot, conversationStorage: storage }),
+    );
+    const states: unknown[] = [];
+    for (const replica of replicas) {
+      await replica.init();
+      const flow = replica.flow(signup);
+      replica.command('signup', (ctx) => flow.start(ctx));
+      replica.hears('where', async (ctx) => {
+        states.push(`${ctx.from!.id} ${(await flow.get(ctx))?.state}`);
+      });
+    }
+    const [a, b] = replicas as [Bot, Bot];
+    await a.handleUpdate(updates.command('signup', undefined, { groupId: -8, userId: 1 }));
+    await a.handleUpdate(updates.command('signup', undefined, { groupId: -8, userId: 2 }));
+    await a.handleUpdate(updates.command('signup', undefined, { groupId: -8, userId: 3 }));
+    // User 1's client announces the migration to replica A.
+    await a.handleUpdate(updates.migrateToSupergroup(-8, -1008, { userId: 1 }));
+    await b.handleUpdate(updates.text('where', { groupId: -1008, userId: 2 }));
+    await b.handleUpdate(updates.text('where', { groupId: -1008, userId: 1 }));
+    await a.handleUpdate(updates.text('where', { groupId: -1008, userId: 3 }));
+    await a.handleUpdate(updates.text('where', { groupId: -1008, userId: 4 }));
+    expect(states).toEqual(['2 askName', '1 askName', '3 askName', '4 undefined']);
+    // Nothing stays behind under the old group.
+    await b.handleUpdate(updates.text('where', { groupId: -8, userId: 2 }));
+    expect(states.at(-1)).toBe('2 undefined');
+    for (const replica of replicas) await replica.close();
+  });
+
+  it('records the migration from the supergroup side too (migrate_from_chat_id)', async () => {
+    const { updates } = await setup();
+    const flow = bot.flow(signup);
+    const states: unknown[] = [];
+    bot.command('signup', (ctx) => flow.start(ctx));
+    bot.hears('where', async (ctx) => void states.push((await flow.get(ctx))?.state));
+    await bot.handleUpdate(updates.command('signup', undefined, { groupId: -9, userId: 5 }));
+    await bot.handleUpdate(updates.migrateFromGroup(-1009, -9));
+    await bot.handleUpdate(updates.text('where', { groupId: -1009, userId: 5 }));
+    expect(states).toEqual(['askName']);
   });
 });

@@ -35,6 +35,7 @@ import {
   type NodeWebhookHandler,
   type WebhookOptions,
 } from '../updates/webhook';
+import { createChatMigrations } from './chat-migrations';
 import { Context } from './context';
 import { type BotFlow, bindFlow, inState, migrateConversations } from './conversations';
 import { callback, command, hears, on, type Route, reportAnswerFailure } from './routes';
@@ -309,14 +310,23 @@ export class Bot {
     const autoAnswer = this.#options.autoAnswerCallbacks ?? true;
     const storage = this.#storage;
     const strategy = this.#strategy;
-    const migrate = function migrateChat(ctx: Context, next: () => Promise<void>) {
+    const migrations = createChatMigrations(storage, strategy);
+    const migrate = async function migrateChat(ctx: Context, next: () => Promise<void>) {
       const message = ctx.update.message;
       const to = message?.migrate_to_chat_id;
-      if (message === undefined || to === undefined) return next();
-      const users = message.from ? [message.from.id] : [];
-      return migrateConversations(storage, strategy, undefined, message.chat.id, to, users).then(
-        next,
-      );
+      const from = message?.migrate_from_chat_id;
+      if (message !== undefined && to !== undefined) {
+        // The chat-wide conversation and the announcing member's move now;
+        // other members' follow on their first update in the supergroup.
+        const users = message.from ? [message.from.id] : [];
+        await migrateConversations(storage, strategy, undefined, message.chat.id, to, users);
+        await migrations.record(message.chat.id, to);
+      } else if (message !== undefined && from !== undefined) {
+        await migrations.record(from, message.chat.id);
+      } else if (ctx.chat !== undefined && ctx.chat.type !== 'private' && ctx.from !== undefined) {
+        await migrations.follow(ctx.chat.id, ctx.from.id);
+      }
+      return next();
     };
     const answerLeftovers = function answerCallbacks(ctx: Context) {
       if (ctx.update.callback_query !== undefined && !ctx.callbackAnswered)

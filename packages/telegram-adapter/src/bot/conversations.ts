@@ -113,8 +113,9 @@ export function inState<Schemas>(
 
 /**
  * Moves conversations of a group that became a supergroup to the new chat
- * id: the chat-wide conversation and those of `userIds` (the storage cannot
- * list keys, so other members' per-user conversations stay behind).
+ * id: the chat-wide conversation and those of `userIds`. The storage cannot
+ * list keys, so the bot moves other members' per-user conversations lazily
+ * (see `createChatMigrations`).
  */
 export async function migrateConversations(
   storage: ConversationStorage,

@@ -28,8 +28,14 @@ export interface UpdateFactory {
   callback(data: string, options?: MessageOptions & { messageId?: number }): Update;
   /** An edited text message. */
   editedText(text: string, options?: MessageOptions & { messageId?: number }): Update;
-  /** A service message announcing the group's migration to a supergroup. */
-  migrateToSupergroup(groupId: number, supergroupId: number): Update;
+  /** A service message in the old group announcing its migration to a supergroup. */
+  migrateToSupergroup(
+    groupId: number,
+    supergroupId: number,
+    o?: Pick<MessageOptions, 'userId'>,
+  ): Update;
+  /** The service message the new supergroup starts with, naming the group it continues. */
+  migrateFromGroup(supergroupId: number, groupId: number): Update;
   /** The next `update_id` this factory will hand out. */
   readonly nextUpdateId: number;
 }
@@ -103,13 +109,24 @@ export function createUpdateFactory(options: UpdateFactoryOptions = {}): UpdateF
       if (o.messageId !== undefined) edited.message_id = o.messageId;
       return { update_id: updateId++, edited_message: edited };
     },
-    migrateToSupergroup(groupId, supergroupId) {
-      const base = message('', { groupId });
+    migrateToSupergroup(groupId, supergroupId, o = {}) {
+      const base = message('', { ...o, groupId });
       const { text: _text, ...rest } = base;
       return {
         update_id: updateId++,
         message: { ...rest, migrate_to_chat_id: supergroupId } as Message.MigrateToChatIdMessage &
           Update.NonChannel,
+      };
+    },
+    migrateFromGroup(supergroupId, groupId) {
+      const { text: _text, ...rest } = message('', { groupId: supergroupId });
+      return {
+        update_id: updateId++,
+        message: {
+          ...rest,
+          chat: { id: supergroupId, type: 'supergroup', title: 'Test group' },
+          migrate_from_chat_id: groupId,
+        } as Message.MigrateFromChatIdMessage & Update.NonChannel,
       };
     },
     get nextUpdateId() {
