@@ -33,6 +33,32 @@ describe('loadConfig', () => {
     expect(config.TELEGRAM_API_ROOT).toBe('https://api.telegram.org');
     expect(config.ADMIN_USER_IDS).toEqual([]);
     expect(config.SERVICE_TIMEOUT_MS).toBe(3000);
+    expect(config.WEBHOOK_RATE_LIMIT_PER_SECOND).toBe(100);
+    expect(config.WEBHOOK_RATE_LIMIT_BURST).toBe(50);
+    expect(config.TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND).toBe(30);
+  });
+
+  it('takes the webhook and outbound limits from the environment, and refuses nonsense', () => {
+    const config = loadConfig({
+      ...valid,
+      WEBHOOK_RATE_LIMIT_PER_SECOND: '400',
+      WEBHOOK_RATE_LIMIT_BURST: '0',
+      TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND: '100',
+    });
+    expect(config.WEBHOOK_RATE_LIMIT_PER_SECOND).toBe(400);
+    expect(config.WEBHOOK_RATE_LIMIT_BURST).toBe(0);
+    expect(config.TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND).toBe(100);
+    const variables = problemsOf({
+      ...valid,
+      WEBHOOK_RATE_LIMIT_PER_SECOND: '0',
+      WEBHOOK_RATE_LIMIT_BURST: '-1',
+      TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND: 'fast',
+    }).map((p) => p.variable);
+    expect(variables.sort()).toEqual([
+      'TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND',
+      'WEBHOOK_RATE_LIMIT_BURST',
+      'WEBHOOK_RATE_LIMIT_PER_SECOND',
+    ]);
   });
 
   it('names every missing variable at once', () => {

@@ -84,6 +84,9 @@ const schema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
     TRUST_PROXY: booleanFlag.default(false),
     DURABLE_INGEST: booleanFlag.default(false),
+    WEBHOOK_RATE_LIMIT_PER_SECOND: z.coerce.number().int().positive().default(100),
+    WEBHOOK_RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(50),
+    TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
   })
   .superRefine((env, context) => {
     if (env.DURABLE_INGEST && !env.REDIS_URL) {

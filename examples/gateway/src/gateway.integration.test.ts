@@ -200,3 +200,33 @@ describe('the reference gateway on a real redis-server (polling mode)', () => {
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
 });
+
+describe('the webhook limit from the environment', () => {
+  it('admits WEBHOOK_RATE_LIMIT_PER_SECOND + WEBHOOK_RATE_LIMIT_BURST in a second, then answers 429', async () => {
+    const stack = await startDemoStack({
+      env: { WEBHOOK_RATE_LIMIT_PER_SECOND: '3', WEBHOOK_RATE_LIMIT_BURST: '1' },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const response = await fetch(
+          `${stack.gateway.url()}${stack.config.TELEGRAM_WEBHOOK_PATH}`,
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-telegram-bot-api-secret-token': stack.config.TELEGRAM_WEBHOOK_SECRET ?? '',
+            },
+            body: '{"not":"an update"}',
+          },
+        );
+        await response.arrayBuffer();
+        statuses.push(response.status);
+      }
+      // Four reach the webhook (and are refused as bad bodies); the rest are limited.
+      expect(statuses).toEqual([400, 400, 400, 400, 429, 429]);
+    } finally {
+      await stack.stop();
+    }
+  });
+});

@@ -91,10 +91,14 @@ export function createGateway(config: GatewayConfig, overrides: GatewayOverrides
   // in-flight update is claimed from the stream once its lease expired, and
   // by then its dedup claim must have expired too, or the update is refused
   // as "busy" until the queue dead-letters it.
-  const stores = createStores(
-    redis,
-    config.DURABLE_INGEST ? { dedupLeaseMs: DURABLE_DEDUP_LEASE_MS } : {},
-  );
+  const stores = createStores(redis, {
+    ...(config.DURABLE_INGEST ? { dedupLeaseMs: DURABLE_DEDUP_LEASE_MS } : {}),
+    webhookLimit: {
+      perSecond: config.WEBHOOK_RATE_LIMIT_PER_SECOND,
+      burst: config.WEBHOOK_RATE_LIMIT_BURST,
+    },
+    outboundGlobalPerSecond: config.TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND,
+  });
   const backends = createBackends({
     urls: {
       users: config.SERVICE_USERS_URL,
@@ -119,6 +123,7 @@ export function createGateway(config: GatewayConfig, overrides: GatewayOverrides
     ...overrides.botOptions,
     // Replicas share Telegram's flood limits through Redis; overrides may still tune them.
     outbound: {
+      globalPerSecond: config.TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND,
       ...(stores.outboundPacer ? { pacer: stores.outboundPacer } : {}),
       ...overrides.botOptions?.outbound,
     },

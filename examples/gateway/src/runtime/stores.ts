@@ -7,6 +7,8 @@ import {
   createMemoryEngine,
   createRateLimiter,
   createRedisEngine,
+  definePolicy,
+  type Policy,
   PRESETS,
   type RateLimiter,
 } from '@portcullis/redis-ratelimit';
@@ -66,10 +68,23 @@ export function connectRedis(url: string): Redis | Cluster {
   return new Redis(seeds[0]!, common);
 }
 
+/** The `webhooks` preset with another rate: `perSecond` in any second, plus `burst`. */
+function webhookPolicy(limit: { readonly perSecond: number; readonly burst: number }): Policy {
+  return definePolicy({
+    name: 'webhooks',
+    windows: [{ name: 'second', limit: limit.perSecond, windowMs: 1000 }],
+    burst: limit.burst,
+  });
+}
+
 /** Options of {@link createStores}. */
 export interface StoresOptions {
   /** How long an update's dedup claim lasts without completion. @default 60000 (the dedup store's own default) */
   readonly dedupLeaseMs?: number;
+  /** The global webhook limit. @default the `webhooks` preset: 100/s, burst 50 */
+  readonly webhookLimit?: { readonly perSecond: number; readonly burst: number };
+  /** Messages per second over all chats (the shared pacer's global limit). @default 30 */
+  readonly outboundGlobalPerSecond?: number;
 }
 
 /**
@@ -93,12 +108,16 @@ export function createStores(
     dedup: redis
       ? createRedisDedupStore({ redis, leaseMs: options.dedupLeaseMs })
       : createMemoryDedupStore({ leaseMs: options.dedupLeaseMs }),
-    outboundPacer: redis ? createRedisOutboundPacer({ redis }) : undefined,
+    outboundPacer: redis
+      ? createRedisOutboundPacer({ redis, globalPerSecond: options.outboundGlobalPerSecond })
+      : undefined,
     limiters: {
       messages: limiter(PRESETS.messages),
       commands: limiter(PRESETS.commands),
       api: limiter(PRESETS.api),
-      webhooks: limiter(PRESETS.webhooks),
+      webhooks: limiter(
+        options.webhookLimit ? webhookPolicy(options.webhookLimit) : PRESETS.webhooks,
+      ),
     },
     async close() {
       if (redis) await redis.quit().catch(() => redis.disconnect());
