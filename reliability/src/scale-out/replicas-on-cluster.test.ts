@@ -147,7 +147,10 @@ describe(`${REPLICAS} gateway replicas on one Redis Cluster behind the reference
       .sort((a, b) => a - b);
     const gaps = at.slice(1).map((t, i) => t - at[i]!);
     expect(gaps, `gaps ${gaps}`).toHaveLength(REPLICAS * perReplica - 1);
-    for (const gap of gaps) expect(gap, `gaps ${gaps}`).toBeGreaterThanOrEqual(950);
+    // Slots are exactly a second apart in Redis time; each send follows its
+    // replica's Redis reply, so replicas' reply latencies shift sends a little.
+    for (const gap of gaps) expect(gap, `gaps ${gaps}`).toBeGreaterThanOrEqual(900);
+    expect(at.at(-1)! - at[0]!, `gaps ${gaps}`).toBeGreaterThanOrEqual(gaps.length * 1000 - 60);
     // Paced by the shared slots in Redis, not by a per-replica fallback.
     expect(
       await system.total('portcullis_errors_total', {
