@@ -13,7 +13,7 @@ afterAll(() => instrumentation.unsubscribe());
 interface Stall {
   /** Longest wall-clock gap between event-loop turns, ms. */
   readonly wall: number;
-  /** Longest gap in process CPU time between turns, ms: what the scrape itself ran, without preemption by other processes. */
+  /** Longest gap in process CPU time between turns, ms (all threads of the process: GC and libuv too). */
   readonly cpu: number;
 }
 
@@ -48,14 +48,13 @@ describe('scrape cost', () => {
     expect(samples).toBeGreaterThan(5_000);
   });
 
-  // Two measures, because the machine running the suite (2 cores shared with
-  // other jobs) may preempt this process for 10 ms or more at any moment:
-  // - CPU time between event-loop turns is what the scrape itself kept the
-  //   loop busy; its median over 5 scrapes must stay under 10 ms (slices are
-  //   2 ms; even big families yield every 256 samples). Measured alone:
-  //   about 2-4 ms.
-  // - Wall time is reported, and bounded only loosely (50 ms) as a smoke check.
-  // An unsliced scrape of the same registry is reported for comparison.
+  // The longest wall-clock gap between event-loop turns while a scrape runs,
+  // median of 5 scrapes, must stay under 10 ms (slices are 2 ms; even big
+  // families yield every 256 samples; measured 2-5 ms on the shared 2-core
+  // machine under the full suite). The median absorbs the odd preemption by
+  // other processes. Process CPU time per turn is reported only: it counts
+  // V8's GC and libuv threads too, so it exceeds the loop's own work under
+  // load. An unsliced scrape of the same registry is reported for comparison.
   it('never stalls the event loop for more than a few ms during a scrape of the full catalog', async () => {
     const registry = instrumentation.metrics.registry;
     const stalls: Stall[] = [];
@@ -70,7 +69,6 @@ describe('scrape cost', () => {
     console.info(
       `scrape stalls ms — cpu: ${cpu.map((s) => s.toFixed(1)).join(', ')}; wall: ${wall.map((s) => s.toFixed(1)).join(', ')}; unsliced wall ${unsliced.wall.toFixed(1)}`,
     );
-    expect(cpu[2]).toBeLessThan(10);
-    expect(wall[2]).toBeLessThan(50);
+    expect(wall[2]).toBeLessThan(10);
   });
 });
