@@ -10,8 +10,8 @@
  *   one (same script, same two reservations per reply) with a global limit
  *   of `LOAD_OUTBOUND_LIMIT` per second, far above what this machine sends;
  * - the global webhook limit (100/s, burst 50, one Redis key for every
- *   request), which has no environment variable: its limiter keeps its Redis
- *   round trip but decides with a policy of `LOAD_WEBHOOK_LIMIT` per second.
+ *   request) through `WEBHOOK_RATE_LIMIT_PER_SECOND` (`LOAD_WEBHOOK_LIMIT`,
+ *   no burst): the limiter keeps its Redis round trip and never refuses.
  *
  * Per-user limits (messages 20/min + 100/h, commands 5/min) stay as shipped.
  */
@@ -19,12 +19,6 @@ import { loadConfig } from '@portcullis/example-gateway/src/config';
 import { createGateway } from '@portcullis/example-gateway/src/gateway';
 import { createLogger } from '@portcullis/example-gateway/src/runtime/logger';
 import { connectRedis } from '@portcullis/example-gateway/src/runtime/stores';
-import {
-  createMemoryEngine,
-  createRateLimiter,
-  createRedisEngine,
-  definePolicy,
-} from '@portcullis/redis-ratelimit';
 import { createRedisOutboundPacer } from '@portcullis/telegram-adapter';
 import { collectGarbageOnSignal } from './gc-signal';
 
@@ -32,7 +26,12 @@ collectGarbageOnSignal();
 
 const webhookLimit = Number(process.env.LOAD_WEBHOOK_LIMIT ?? 1_000_000);
 const outboundLimit = Number(process.env.LOAD_OUTBOUND_LIMIT ?? 10_000);
-const config = loadConfig();
+// The load's webhook limit unless the environment sets one.
+const config = loadConfig({
+  WEBHOOK_RATE_LIMIT_PER_SECOND: String(webhookLimit),
+  WEBHOOK_RATE_LIMIT_BURST: '0',
+  ...process.env,
+});
 const logger = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info' });
 const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL) : undefined;
 const gateway = createGateway(config, {
@@ -54,21 +53,6 @@ const gateway = createGateway(config, {
     },
   },
 });
-
-const lifted = createRateLimiter({
-  policy: definePolicy({
-    // Its own name, so its Redis key is not the shipped limiter's.
-    name: 'webhooks-load',
-    windows: [{ name: 'second', limit: webhookLimit, windowMs: 1000 }],
-  }),
-  engine: gateway.stores.redis
-    ? createRedisEngine({ redis: gateway.stores.redis, commandTimeoutMs: 100 })
-    : createMemoryEngine(),
-  onStoreError: 'fallback',
-});
-// The HTTP app looks the method up on every request, so replacing it on the
-// gateway's own limiter object changes the decision and nothing else.
-gateway.stores.limiters.webhooks.consume = (key, cost) => lifted.consume(key, cost);
 
 process.once('SIGTERM', () => {
   gateway.stop().then(
