@@ -10,6 +10,7 @@ const manifests = packageDirs.map((dir) => ({
 }));
 
 type ExportTarget = string | { types: string; import: string; default?: string };
+type LocalTarget = string | { 'portcullis-dist': string; default: string };
 
 describe.each(manifests.map((m) => [m.json.name as string, m] as const))(
   '%s package.json',
@@ -23,14 +24,18 @@ describe.each(manifests.map((m) => [m.json.name as string, m] as const))(
       expect(json.license).toBe('MIT');
     });
 
-    it('has in-repo exports (src) and published exports (dist) that agree entry for entry', () => {
-      const local: Record<string, string> = json.exports;
+    it('has in-repo exports (src, or dist under the bench condition) and published exports (dist) that agree entry for entry', () => {
+      const local: Record<string, LocalTarget> = json.exports;
       const published: Record<string, ExportTarget> = json.publishConfig.exports;
       expect(Object.keys(published).sort()).toEqual(Object.keys(local).sort());
       expect(local['./package.json']).toBe('./package.json');
-      for (const [subpath, source] of Object.entries(local)) {
+      for (const [subpath, entry] of Object.entries(local)) {
         if (subpath === './package.json') continue;
+        // Benchmarks resolve `portcullis-dist` to measure the build users install.
+        const source = typeof entry === 'string' ? entry : entry.default;
         const match = /^\.\/src\/(.+)\.ts$/.exec(source);
+        if (typeof entry !== 'string')
+          expect(entry['portcullis-dist']).toBe(`./dist/${match?.[1]}.js`);
         expect(match, `${subpath} should point at ./src/*.ts`).not.toBeNull();
         const target = published[subpath] as Exclude<ExportTarget, string>;
         expect(target).toEqual({

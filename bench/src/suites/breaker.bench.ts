@@ -8,6 +8,10 @@ const ok = () => value;
 const failure = new Error('backend down');
 const fail = () => Promise.reject(failure);
 const noop = () => undefined;
+const pass = <T>(v: T) => v;
+const rethrow = (error: unknown) => {
+  throw error;
+};
 
 /**
  * Each contender is configured the same way: a rate-based breaker over a
@@ -16,6 +20,8 @@ const noop = () => undefined;
  * default 10 s timer per call is switched off: only the breaker is measured).
  * Portcullis by default also times every call for slow-call detection, which
  * neither peer does; the "no slow-call timing" row shows the breaker without it.
+ * The "outcome hop" row is the ceiling of any breaker that records outcomes:
+ * one `then()` on the call's promise and nothing else.
  */
 function contenders(target: (i: number) => Promise<unknown>): BenchCase[] {
   let i = 0;
@@ -42,6 +48,10 @@ function contenders(target: (i: number) => Promise<unknown>): BenchCase[] {
     {
       name: 'no breaker (floor)',
       fn: () => target(i++).catch(noop),
+    },
+    {
+      name: 'outcome hop only (ceiling)',
+      fn: () => target(i++).then(pass, rethrow).catch(noop),
     },
     {
       name: 'portcullis breaker',
