@@ -2,12 +2,12 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { context, propagation } from '@opentelemetry/api';
-import type { Pool } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { isPortcullisError } from '../errors/portcullis-error';
 import { CHANNELS, publish, type ServiceRequestOutcome } from '../instrumentation/channels';
 import { abortedError } from '../resilience/errors';
 import { NEVER_ABORTED } from '../resilience/policy';
-import { parseRetryAfter, readLimited } from './body';
+import { type LimitedBody, parseRetryAfter, readBody } from './body';
 import { BODY_EXCERPT_CHARS, ServiceError } from './errors';
 import type {
   ResponseSchema,
@@ -46,20 +46,15 @@ export function prepareRequest(
   defaultHeaders: Readonly<Record<string, string>>,
   options: ServiceRequestOptions<unknown>,
 ): PreparedRequest {
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    ...defaultHeaders,
-    ...lowerCaseKeys(options.headers),
-  };
+  const headers: Record<string, string> = { accept: 'application/json' };
+  copyRequestHeaders(defaultHeaders, headers);
+  if (options.headers !== undefined) copyRequestHeaders(options.headers, headers);
   let body: Buffer | undefined;
   if (options.body !== undefined) {
     body = Buffer.from(JSON.stringify(options.body));
     headers['content-type'] ??= 'application/json';
   }
   if (options.requestId !== undefined) headers['x-request-id'] = options.requestId;
-  // Set, never append: a second traceparent value breaks the trace.
-  delete headers.traceparent;
-  delete headers.tracestate;
   return { method, path, url: origin + path, headers, body };
 }
 
@@ -109,16 +104,18 @@ export function sendAttempt<T>(
       publishAttempt(call, state.status, durationMs, outcomeOf(error));
       reject(error);
     };
-    const fields = { service: call.service, method: call.method, route: call.route };
     const onAbort = () =>
       settle(
-        new ServiceError('aborted', 'aborted by the caller', { ...fields, cause: signal.reason }),
+        new ServiceError('aborted', 'aborted by the caller', {
+          ...callFields(call),
+          cause: signal.reason,
+        }),
       );
     const timer = setTimeout(
       () =>
         settle(
           new ServiceError('timeout', `no complete response within ${settings.timeoutMs} ms`, {
-            ...fields,
+            ...callFields(call),
             status: state.status,
           }),
         ),
@@ -130,6 +127,11 @@ export function sendAttempt<T>(
       (error: unknown) => settle(error),
     );
   });
+}
+
+/** The fields every error of a call carries (built only when one is thrown). */
+function callFields(call: CallState) {
+  return { service: call.service, method: call.method, route: call.route };
 }
 
 interface AttemptState {
@@ -156,24 +158,28 @@ async function exchange<T>(
     });
     Object.assign(headers, lowerCaseKeys(signed));
   }
-  const response = await pool
-    .request({
+  // try/await rather than `.catch()`: each `.catch()` is one more promise per call.
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await pool.request({
       path: request.path,
       method: request.method,
       headers,
       body: request.body,
       signal: state.abort,
-    })
-    .catch((error: unknown) => {
-      throw networkError(call, error, 0);
     });
+  } catch (error) {
+    throw networkError(call, error, 0);
+  }
   const status = response.statusCode;
   state.status = status;
-  const { bytes, tooLarge } = await readLimited(response.body, settings.maxResponseBytes).catch(
-    (error: unknown) => {
-      throw networkError(call, error, status);
-    },
-  );
+  let body: LimitedBody;
+  try {
+    body = await readBody(response, settings.maxResponseBytes);
+  } catch (error) {
+    throw networkError(call, error, status);
+  }
+  const { bytes, tooLarge } = body;
   const fields = { service: call.service, method: call.method, route: call.route, status };
   if (status < 200 || status >= 300) {
     const retryAfter = response.headers['retry-after'];
@@ -270,6 +276,22 @@ export function publishAttempt(
     resendCount: Math.max(0, call.attempts - 1),
     ...(call.requestId === undefined ? {} : { requestId: call.requestId }),
   }));
+}
+
+/**
+ * Copies headers into `target` with lower-case names, leaving out trace
+ * context: it is set per attempt, never appended (a second `traceparent`
+ * breaks the trace). Never `delete`s, which would turn `target` into a
+ * slow dictionary-mode object that undici then walks on every request.
+ */
+function copyRequestHeaders(
+  headers: Readonly<Record<string, string>>,
+  target: Record<string, string>,
+): void {
+  for (const key in headers) {
+    const name = key.toLowerCase();
+    if (name !== 'traceparent' && name !== 'tracestate') target[name] = headers[key]!;
+  }
 }
 
 /** Copies headers with lower-case names. */

@@ -1,10 +1,39 @@
 import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+
+/** A response body read up to a limit. */
+export interface LimitedBody {
+  readonly bytes: Buffer;
+  /** The body went on past the limit; `bytes` then holds its first `limit` bytes. */
+  readonly tooLarge: boolean;
+}
+
+/**
+ * Reads a response body of at most `limit` bytes. A declared `Content-Length`
+ * within the limit is read in one piece by undici (the HTTP/1.1 parser ends a
+ * body at its declared length, so it cannot outgrow the limit); otherwise the
+ * stream is read chunk by chunk and cut at the limit.
+ */
+export async function readBody(
+  response: Dispatcher.ResponseData,
+  limit: number,
+): Promise<LimitedBody> {
+  const declared = response.headers['content-length'];
+  if (typeof declared === 'string') {
+    const length = Number(declared);
+    if (Number.isSafeInteger(length) && length >= 0 && length <= limit) {
+      const bytes = await response.body.bytes();
+      return {
+        bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        tooLarge: false,
+      };
+    }
+  }
+  return readLimited(response.body, limit);
+}
 
 /** Reads at most `limit` bytes; stops (and destroys the stream) past it. */
-export async function readLimited(
-  body: Readable,
-  limit: number,
-): Promise<{ bytes: Buffer; tooLarge: boolean }> {
+export async function readLimited(body: Readable, limit: number): Promise<LimitedBody> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
