@@ -266,6 +266,27 @@ describe('misbehaving services', () => {
     await expect(users.get('/users')).resolves.toMatchObject({ data: { ok: 1 } });
   });
 
+  it('cuts a streamed body of undeclared length at the limit too', async () => {
+    behaviour = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no Content-Length
+      res.write(`{"blob":"${'x'.repeat(4096)}`);
+      res.end('"}');
+    };
+    const error = await failure(client({ maxResponseBytes: 1024 }).get('/users'));
+    expect(error.code).toBe('invalid_response');
+    expect(error.message).toContain('at most 1024 bytes');
+  });
+
+  it('reports a body cut short of its declared length as a network error', async () => {
+    behaviour = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
+      res.write('{"id":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    const error = await failure(client({ retry: false }).get('/users'));
+    expect(error.code).toBe('network');
+  });
+
   it('gives up on a server that never answers, and honours the caller’s abort', async () => {
     behaviour = () => undefined;
     const users = client({ retry: false, timeoutMs: 150 });
