@@ -17,13 +17,20 @@ function statusClass(status: number): string {
 /** Listeners for services, resilience, rate limiting, Redis, Telegram and signing events. */
 export function backendRecorders(m: PortcullisMetrics): Binding[] {
   const knownBreakers = new Set<string>();
-  const decisions = m.metric('ratelimit_decisions_total');
-  const checks = m.metric('ratelimit_check_duration_seconds');
+  // Positional recorders for the events of every update and every backend call.
+  const decisions = m.metric('ratelimit_decisions_total').recorder(['policy', 'outcome']);
+  const checks = m.metric('ratelimit_check_duration_seconds').recorder(['policy', 'engine']);
+  const requests = m
+    .metric('service_requests_total')
+    .recorder(['service', 'method', 'route', 'status_class']);
+  const requestDuration = m
+    .metric('service_request_duration_seconds')
+    .recorder(['service', 'method', 'route']);
+  const breakerCalls = m.metric('circuit_breaker_calls_total').recorder(['breaker', 'outcome']);
   return [
     on(CHANNELS.serviceRequest, (e) => {
-      const labels = { service: e.service, method: e.method, route: e.route };
-      m.inc('service_requests_total', { ...labels, status_class: statusClass(e.status) });
-      m.observe('service_request_duration_seconds', labels, toSeconds(e.durationMs));
+      requests(1, e.service, e.method, e.route, statusClass(e.status));
+      requestDuration(toSeconds(e.durationMs), e.service, e.method, e.route);
       if (e.outcome !== 'success') {
         m.inc('service_request_errors_total', { service: e.service, error_code: e.outcome });
       }
@@ -43,7 +50,7 @@ export function backendRecorders(m: PortcullisMetrics): Binding[] {
         knownBreakers.add(e.name);
         setBreakerState(m, e.name, e.state);
       }
-      m.inc('circuit_breaker_calls_total', { breaker: e.name, outcome: e.outcome });
+      breakerCalls(1, e.name, e.outcome);
       if (e.slow) m.inc('circuit_breaker_slow_calls_total', { breaker: e.name });
     }),
     on(CHANNELS.bulkhead, (e) => {
@@ -54,10 +61,10 @@ export function backendRecorders(m: PortcullisMetrics): Binding[] {
     }),
     on(CHANNELS.rateLimitDecision, (e) => {
       const policy = e.policy;
-      decisions.add({ policy, outcome: e.allowed ? 'allowed' : 'denied' }, 1);
+      decisions(1, policy, e.allowed ? 'allowed' : 'denied');
       if (!e.allowed && e.deniedBy !== undefined)
         m.inc('ratelimit_denials_total', { policy, window: e.deniedBy });
-      checks.record({ policy, engine: e.engine }, toSeconds(e.durationMs));
+      checks(toSeconds(e.durationMs), policy, e.engine);
       if (e.allowed && e.usedBurst) m.inc('ratelimit_burst_used_total', { policy });
       if (e.blocked) m.inc('ratelimit_blocked_total', { policy });
       if (e.fallback) m.inc('ratelimit_fallback_total', { policy });

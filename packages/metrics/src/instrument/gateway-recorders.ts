@@ -2,12 +2,12 @@ import { CHANNELS } from '@portcullis/core';
 import type { PortcullisMetrics } from '../registry/create-metrics';
 import { type Binding, on, toSeconds } from './binding';
 
-const ROUTE_METRIC = {
+const ROUTE_METRIC: Readonly<Record<string, readonly [string, string]>> = {
   command: ['commands_total', 'command'],
   callback: ['callbacks_total', 'callback'],
   text: ['text_routes_total', 'route'],
   state: ['state_routes_total', 'state'],
-} as const;
+};
 
 const BUSINESS_METRIC: Readonly<Record<string, readonly [string, string]>> = {
   request_created: ['requests_created_total', 'kind'],
@@ -17,16 +17,24 @@ const BUSINESS_METRIC: Readonly<Record<string, readonly [string, string]>> = {
 
 /** Listeners for updates, routing, FSM, errors, validation, middleware, webhook and business events. */
 export function gatewayRecorders(m: PortcullisMetrics): Binding[] {
-  // Resolved once: these run for every update.
-  const received = m.metric('updates_received_total');
+  // Resolved once, with positional recorders: these run several times per update.
+  const received = m.metric('updates_received_total').recorder(['update_type', 'source']);
   const inFlight = m.metric('updates_in_flight');
   const lastReceived = m.metric('update_last_received_timestamp_seconds');
-  const handled = m.metric('updates_handled_total');
-  const handling = m.metric('update_handling_duration_seconds');
-  const middleware = m.metric('middleware_duration_seconds');
+  const handled = m.metric('updates_handled_total').recorder(['update_type', 'outcome']);
+  const handling = m
+    .metric('update_handling_duration_seconds')
+    .recorder(['update_type', 'outcome']);
+  const middleware = m.metric('middleware_duration_seconds').recorder(['middleware', 'outcome']);
+  const routes = new Map(
+    Object.entries(ROUTE_METRIC).map(([kind, [name, label]]) => [
+      kind,
+      m.metric(name).recorder([label]),
+    ]),
+  );
   return [
     on(CHANNELS.updateReceived, (e) => {
-      received.add({ update_type: e.updateType, source: e.source }, 1);
+      received(1, e.updateType, e.source);
       inFlight.add(undefined, 1);
       lastReceived.assign(undefined, Date.now() / 1000);
     }),
@@ -35,9 +43,8 @@ export function gatewayRecorders(m: PortcullisMetrics): Binding[] {
       inFlight.add(undefined, -1);
     }),
     on(CHANNELS.updateHandled, (e) => {
-      const labels = { update_type: e.updateType, outcome: e.outcome };
-      handled.add(labels, 1);
-      handling.record(labels, toSeconds(e.durationMs));
+      handled(1, e.updateType, e.outcome);
+      handling(toSeconds(e.durationMs), e.updateType, e.outcome);
       if (e.outcome === 'failed' || e.outcome === 'timeout') {
         const code = e.errorCode ?? (e.outcome === 'timeout' ? 'handler_timeout' : 'internal');
         m.inc('updates_failed_total', { update_type: e.updateType, error_code: code });
@@ -45,8 +52,7 @@ export function gatewayRecorders(m: PortcullisMetrics): Binding[] {
       inFlight.add(undefined, -1);
     }),
     on(CHANNELS.routeMatched, (e) => {
-      const target = ROUTE_METRIC[e.kind];
-      if (target !== undefined) m.inc(target[0], { [target[1]]: e.name });
+      routes.get(e.kind)?.(1, e.name);
     }),
     on(CHANNELS.fsmTransition, (e) => {
       m.inc('fsm_transitions_total', { flow: e.flow, from: e.from, to: e.to });
@@ -65,7 +71,7 @@ export function gatewayRecorders(m: PortcullisMetrics): Binding[] {
       for (const kind of e.kinds) m.inc('validation_threats_total', { kind, source: e.source });
     }),
     on(CHANNELS.middleware, (e) => {
-      middleware.record({ middleware: e.name, outcome: e.outcome }, toSeconds(e.durationMs));
+      middleware(toSeconds(e.durationMs), e.name, e.outcome);
       if (e.outcome === 'error') m.inc('middleware_errors_total', { middleware: e.name });
     }),
     on(CHANNELS.webhookRequest, (e) => {

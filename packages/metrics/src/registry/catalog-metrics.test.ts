@@ -66,6 +66,64 @@ describe('CatalogMetric', () => {
     );
   });
 
+  it('records through a positional recorder exactly as through labels objects', async () => {
+    const byName = createMetrics({ collectDefaultMetrics: false });
+    const byPosition = createMetrics({ collectDefaultMetrics: false });
+    // Label names in another order than the catalog's (middleware, outcome).
+    const record = byPosition
+      .metric('middleware_duration_seconds')
+      .recorder(['outcome', 'middleware']);
+    for (const [name, outcome, seconds] of [
+      ['auth', 'success', 0.001],
+      ['auth', 'success', 0.2],
+      ['router', 'error', 0.03],
+      ['auth', 'success', Number.NaN],
+      ['auth', 'error', 0.004],
+    ] as const) {
+      byName.observe('middleware_duration_seconds', { middleware: name, outcome }, seconds);
+      record(seconds, outcome, name);
+    }
+    const counter = byPosition.metric('errors_total').recorder(['error_code', 'where']);
+    counter(2, 'timeout', 'service');
+    counter(-1, 'timeout', 'service');
+    counter(Number.POSITIVE_INFINITY, 'timeout', 'service');
+    byName.inc('errors_total', { error_code: 'timeout', where: 'service' }, 2);
+    for (const name of ['middleware_duration_seconds', 'errors_total']) {
+      expect(await text(byPosition, name)).toBe(await text(byName, name));
+    }
+  });
+
+  it('counts every overflow of a positional recorder and forgets its series on reset', async () => {
+    const m = createMetrics({ collectDefaultMetrics: false, maxLabelValues: 1 });
+    const commands = m.metric('commands_total').recorder(['command']);
+    commands(1, 'start');
+    commands(1, 'help');
+    commands(1, 'help');
+    expect(await text(m, 'commands_total')).toContain(
+      'portcullis_commands_total{command="other"} 2',
+    );
+    expect(await text(m, 'metrics_label_overflow_total')).toContain(
+      'portcullis_metrics_label_overflow_total{metric="commands_total"} 2',
+    );
+    commands(1, 'start');
+    m.registry.resetMetrics();
+    commands(1, 'start');
+    expect(await text(m, 'commands_total')).toContain(
+      'portcullis_commands_total{command="start"} 1',
+    );
+    m.metric('commands_total').remove('start');
+    commands(1, 'start');
+    expect(await text(m, 'commands_total')).toContain(
+      'portcullis_commands_total{command="start"} 1',
+    );
+  });
+
+  it('refuses a positional recorder whose label names are not the metric’s', () => {
+    const errors = createMetrics({ collectDefaultMetrics: false }).metric('errors_total');
+    expect(() => errors.recorder(['error_code'])).toThrow(/"error_code","where"/);
+    expect(() => errors.recorder(['error_code', 'wher'])).toThrow(TypeError);
+  });
+
   it('starts over on registry.resetMetrics(), keeping label-free metrics at zero', async () => {
     const m = createMetrics({ collectDefaultMetrics: false });
     m.inc('errors_total', { error_code: 'timeout', where: 'service' });

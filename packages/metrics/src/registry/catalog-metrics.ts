@@ -51,6 +51,8 @@ export class CatalogMetric {
   // Series are found through one nested map per label, so a hit allocates nothing.
   #tree = new Map<string, unknown>();
   #flat: Series | HistogramSeries | undefined;
+  /** Bumped whenever series are dropped, so recorders forget the series they hold. */
+  #epoch = 0;
   readonly #series: Series[] = [];
   readonly #histograms: HistogramSeries[] = [];
   readonly #bounds: readonly number[];
@@ -94,13 +96,76 @@ export class CatalogMetric {
   record(labels: LabelValues | undefined, value: number): void {
     if (Number.isNaN(value)) return;
     this.#guard.bound(labels);
-    const series = this.#find(this.#newHistogram);
+    this.#observe(this.#find(this.#newHistogram), value);
+  }
+
+  #observe(series: HistogramSeries, value: number): void {
     const bounds = this.#bounds;
     let index = 0;
     while (index < bounds.length && value > bounds[index]!) index++;
     series.counts[index]!++;
     series.sum += value;
     series.count++;
+  }
+
+  /**
+   * A recorder for the hot path: label values passed positionally in the
+   * order of `labelNames` (checked against the catalog once, here), so a
+   * call builds no labels object. Adds to counters and gauges, observes
+   * histograms. Internal fast path.
+   */
+  recorder(labelNames: readonly string[]): PositionalRecorder {
+    const positions = this.#guard.positionsOf(labelNames);
+    const guard = this.#guard;
+    // The series of the last values, reused while they repeat (consecutive
+    // events mostly do). Values that overflowed to `other` are not kept, so
+    // every such recording is still counted as an overflow.
+    let lastA: string | undefined;
+    let lastB: string | undefined;
+    let lastC: string | undefined;
+    let lastD: string | undefined;
+    let last: Series | HistogramSeries | undefined;
+    let lastEpoch = -1;
+    const seriesOf = <S extends Series | HistogramSeries>(
+      create: () => S,
+      a: string | undefined,
+      b: string | undefined,
+      c: string | undefined,
+      d: string | undefined,
+    ): S => {
+      if (
+        last !== undefined &&
+        lastEpoch === this.#epoch &&
+        a === lastA &&
+        b === lastB &&
+        c === lastC &&
+        d === lastD
+      )
+        return last as S;
+      const overflows = guard.overflows;
+      guard.boundAt(positions, a, b, c, d);
+      const series = this.#find(create);
+      if (guard.overflows === overflows) {
+        lastA = a;
+        lastB = b;
+        lastC = c;
+        lastD = d;
+        last = series;
+        lastEpoch = this.#epoch;
+      } else last = undefined;
+      return series;
+    };
+    if (this.type === 'histogram') {
+      return (value, a, b, c, d) => {
+        if (Number.isNaN(value)) return;
+        this.#observe(seriesOf(this.#newHistogram, a, b, c, d), value);
+      };
+    }
+    const counter = this.type === 'counter';
+    return (value, a, b, c, d) => {
+      if (!Number.isFinite(value) || (counter && value < 0)) return;
+      seriesOf(this.#newSeries, a, b, c, d).value += value;
+    };
   }
 
   /** The current samples, synchronously. */
@@ -231,6 +296,7 @@ export class CatalogMetric {
   }
 
   #rebuildTree(): void {
+    this.#epoch++;
     const series = [...this.#series];
     const histograms = [...this.#histograms];
     this.#tree = new Map();
@@ -243,6 +309,7 @@ export class CatalogMetric {
 
   /** Forgets every series (prom-client's `registry.resetMetrics()` calls this). */
   reset(): void {
+    this.#epoch++;
     this.#tree = new Map();
     this.#flat = undefined;
     this.#series.length = 0;
@@ -320,6 +387,18 @@ interface WithExemplar {
 function isWithExemplar(value: unknown): value is WithExemplar {
   return typeof value === 'object' && value !== null && 'exemplarLabels' in value;
 }
+
+/**
+ * Records `value` for label values given positionally (see
+ * {@link CatalogMetric.recorder}); unused trailing values are `undefined`.
+ */
+export type PositionalRecorder = (
+  value: number,
+  a?: string,
+  b?: string,
+  c?: string,
+  d?: string,
+) => void;
 
 /** Recording methods bound to one label set, as prom-client's `labels()` returns. */
 export interface BoundMetric {

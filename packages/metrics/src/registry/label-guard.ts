@@ -23,6 +23,8 @@ export class LabelGuard {
   readonly #onOverflow: () => void;
   /** The bounded values of the last {@link bound} call, in catalog order. */
   readonly last: string[];
+  /** Values replaced by `other` so far (a recorder memoises only values that were not). */
+  overflows = 0;
 
   constructor(definition: MetricDefinition, maxValues: number, onOverflow: () => void) {
     this.names = definition.labels.map((l) => l.name);
@@ -45,6 +47,42 @@ export class LabelGuard {
     }
   }
 
+  /**
+   * For label names in a caller's order, the position of each catalog label in
+   * that order (for {@link boundAt}). Throws when the names are not exactly
+   * this metric's labels (at most four).
+   */
+  positionsOf(names: readonly string[]): readonly number[] {
+    const positions = this.names.map((name) => names.indexOf(name));
+    if (names.length !== this.names.length || names.length > 4 || positions.includes(-1)) {
+      throw new TypeError(
+        `Expected the labels ${JSON.stringify(this.names)} in any order, got ${JSON.stringify(names)}`,
+      );
+    }
+    return positions;
+  }
+
+  /**
+   * {@link bound} for values passed positionally, in the order `positions`
+   * was made for: no labels object, no property lookups by name.
+   */
+  boundAt(
+    positions: readonly number[],
+    a: string | undefined,
+    b: string | undefined,
+    c: string | undefined,
+    d: string | undefined,
+  ): void {
+    for (let i = 0; i < positions.length; i++) {
+      const at = positions[i];
+      const raw = at === 0 ? a : at === 1 ? b : at === 2 ? c : d;
+      this.last[i] =
+        raw === undefined || raw === ''
+          ? MISSING_LABEL_VALUE
+          : this.#bound(i, typeof raw === 'string' ? raw : String(raw));
+    }
+  }
+
   /** The labels object of the values stored by the last {@link bound} call. */
   lastLabels(): Record<string, string> {
     const labels: Record<string, string> = {};
@@ -56,6 +94,7 @@ export class LabelGuard {
     const allowed = this.#allowed[index];
     if (allowed !== undefined) {
       if (allowed.has(value)) return value;
+      this.overflows++;
       this.#onOverflow();
       return OVERFLOW_LABEL_VALUE;
     }
@@ -65,6 +104,7 @@ export class LabelGuard {
       seen.add(value);
       return value;
     }
+    this.overflows++;
     this.#onOverflow();
     return OVERFLOW_LABEL_VALUE;
   }
