@@ -3,6 +3,7 @@ import { breakerHalfFailing, breakerSuccess } from './breaker.bench';
 import { composeDispatch, composeDispatchTimed } from './compose.bench';
 import { httpPipeline, httpPipelineInProcess } from './http-pipeline.bench';
 import { instrumentationPublish } from './instrumentation-publish.bench';
+import { conversationsAtCapacity, dedupAtCapacity } from './memory-stores.bench';
 import { metricsHotPath, metricsHotPathRedis, metricsRecordCost } from './metrics.bench';
 import { metricsScrape } from './metrics-scrape.bench';
 import { ratelimitSuites } from './ratelimit.bench';
@@ -25,6 +26,8 @@ export const suites: BenchSuite[] = [
   metricsRecordCost,
   metricsScrape,
   telegramHandleUpdate,
+  dedupAtCapacity,
+  conversationsAtCapacity,
   httpPipeline,
   httpPipelineInProcess,
 ];

@@ -64,6 +64,17 @@ export function rateLimitUsers(
 ): MiddlewareLike<Context> {
   // userId → until when the user has been told to slow down (bounded, oldest dropped first).
   const notifiedUntil = new Map<number, number>();
+  // One long-lived iterator for the oldest entry: a fresh `keys().next()` per
+  // insertion walks every deleted entry V8 still keeps (slow under a flood).
+  let oldest = notifiedUntil.keys();
+  const forgetOldest = () => {
+    let next = oldest.next();
+    if (next.done === true) {
+      oldest = notifiedUntil.keys();
+      next = oldest.next();
+    }
+    notifiedUntil.delete(next.value as number);
+  };
   return async function rateLimitUsers(ctx, next) {
     const userId = ctx.from?.id;
     const isMessage = ctx.update.message !== undefined;
@@ -79,8 +90,7 @@ export function rateLimitUsers(
     if (!told) {
       notifiedUntil.delete(userId);
       notifiedUntil.set(userId, at + result.retryAfterMs);
-      if (notifiedUntil.size > MAX_NOTICES)
-        notifiedUntil.delete(notifiedUntil.keys().next().value as number);
+      if (notifiedUntil.size > MAX_NOTICES) forgetOldest();
     }
     const text = messages.slowDown(result.retryAfterMs);
     if (ctx.callbackQuery !== undefined)

@@ -27,7 +27,7 @@ interface Entry {
   readonly expiresAt: number;
 }
 
-/** How many of the oldest entries each write inspects for expiry. */
+/** How many entries each write inspects for expiry, going round the map. */
 const SWEEP_PER_WRITE = 8;
 
 /**
@@ -62,15 +62,36 @@ export function createMemoryConversationStorage(
     return entry;
   };
 
+  // Long-lived iterators instead of a fresh one from the front on every write:
+  // V8 keeps deleted Map entries as holes until it rebuilds the table, and a
+  // new iterator walks past all of them (at capacity that made each write
+  // O(entries), 20-50x slower). These walk past each hole once.
+  // `oldest` deletes everything it yields, so it always stands at the front.
+  let oldest: Iterator<string> = entries.keys();
+  // `hand` goes round all entries, a few per write, deleting expired ones.
+  let hand: Iterator<[string, Entry]> = entries.entries();
+
   const sweep = (at: number): void => {
-    let inspected = 0;
-    for (const [key, entry] of entries) {
-      if (inspected++ >= SWEEP_PER_WRITE) break;
+    let restarted = false;
+    for (let inspected = 0; inspected < SWEEP_PER_WRITE; inspected++) {
+      let next = hand.next();
+      if (next.done === true) {
+        if (restarted) break;
+        restarted = true;
+        hand = entries.entries();
+        next = hand.next();
+        if (next.done === true) break;
+      }
+      const [key, entry] = next.value;
       if (entry.expiresAt <= at) entries.delete(key);
     }
     while (entries.size > maxEntries) {
-      const oldest = entries.keys().next().value as string;
-      entries.delete(oldest);
+      let next = oldest.next();
+      if (next.done === true) {
+        oldest = entries.keys();
+        next = oldest.next();
+      }
+      entries.delete(next.value as string);
     }
   };
 

@@ -5,6 +5,7 @@ import {
   isPortcullisError,
 } from '@portcullis/core';
 import { migrateConversations } from './conversations';
+import { RecentMap } from './recent-map';
 
 /** The flow id of the marker a migration leaves in the conversation storage. */
 export const CHAT_MIGRATION_FLOW = 'portcullis:chat-migration';
@@ -30,13 +31,6 @@ export interface ChatMigrations {
 
 const markerKey = (chatId: number) => `${conversationKey({ chatId }, 'chat')}:migrated-from`;
 
-/** Remembers at most {@link CACHE_LIMIT} entries, forgetting the oldest. */
-function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > CACHE_LIMIT) map.delete(map.keys().next().value as K);
-}
-
 /**
  * Creates the lazy migration of per-user conversations for a bot's storage.
  * Only `'chat+user'` keys need it: `'chat'` conversations move at once, and
@@ -48,8 +42,8 @@ export function createChatMigrations(
   now: () => number = Date.now,
 ): ChatMigrations {
   // chat id → the group it continues (or null: none, until `until`).
-  const markers = new Map<number, { from: number | null; until: number }>();
-  const followed = new Map<string, true>();
+  const markers = new RecentMap<number, { from: number | null; until: number }>(CACHE_LIMIT);
+  const followed = new RecentMap<string, true>(CACHE_LIMIT);
 
   async function continues(chatId: number): Promise<number | null> {
     const cached = markers.get(chatId);
@@ -62,7 +56,7 @@ export function createChatMigrations(
         : null;
     const until =
       from === null ? now() + NO_MARKER_CACHE_MS : found!.value.updatedAt + CHAT_MIGRATION_TTL_MS;
-    remember(markers, chatId, { from, until });
+    markers.set(chatId, { from, until });
     return from;
   }
 
@@ -85,7 +79,7 @@ export function createChatMigrations(
         // Both service messages (migrate_to and migrate_from) record it; the first wins.
         if (!isPortcullisError(error, 'concurrent_modification')) throw error;
       }
-      remember(markers, toChatId, { from: fromChatId, until: at + CHAT_MIGRATION_TTL_MS });
+      markers.set(toChatId, { from: fromChatId, until: at + CHAT_MIGRATION_TTL_MS });
     },
     async follow(chatId, userId) {
       if (strategy !== 'chat+user') return;
@@ -95,7 +89,7 @@ export function createChatMigrations(
       if (from !== null)
         await migrateConversations(storage, strategy, undefined, from, chatId, [userId]);
       // A chat without a marker is asked again after NO_MARKER_CACHE_MS.
-      if (from !== null) remember(followed, key, true);
+      if (from !== null) followed.set(key, true);
     },
   };
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { CHANNELS, invalidOption, publish } from '@portcullis/core';
 import { type Clock, systemClock } from '../clock';
 import type { RedisCallLike } from '../durable/redis-streams-like';
+import { ExpiryQueue } from './expiry-queue';
 
 /** Result of claiming an update id. */
 export type ClaimResult =
@@ -56,7 +57,10 @@ export interface MemoryDedupStoreOptions extends DedupStoreOptions {
   readonly maxEntries?: number;
 }
 
-/** A dedup store for one process (the embedded default). Expired ids are swept as new ones arrive. */
+/**
+ * A dedup store for one process (the embedded default). Expired ids are swept
+ * as new ones arrive, in O(1) amortised per call whatever the number held.
+ */
 export function createMemoryDedupStore(
   options: MemoryDedupStoreOptions = {},
 ): DedupStore & { readonly size: number } {
@@ -65,36 +69,41 @@ export function createMemoryDedupStore(
   const maxEntries = options.maxEntries ?? 1_000_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1)
     throw invalidOption('maxEntries', 'a positive integer', maxEntries);
-  // Insertion-ordered; entries are re-inserted on completion so expiry order holds for sweeping.
   const entries = new Map<number, { done: boolean; expiresAt: number }>();
-  const sweep = (now: number) => {
-    for (const [id, entry] of entries) {
-      if (entry.expiresAt > now) {
-        if (entry.done) break;
-        continue;
-      }
-      entries.delete(id);
+  // One queue per lifetime (lease, handled), so each is in expiry order.
+  const leases = new ExpiryQueue();
+  const handled = new ExpiryQueue();
+  // Deletes the entry a queue record stands for, unless the id moved on since.
+  const forget = (id: number, expiresAt: number) => {
+    if (entries.get(id)?.expiresAt === expiresAt) entries.delete(id);
+  };
+  const sweep = (queue: ExpiryQueue, now: number) => {
+    while (queue.nextExpiry <= now) queue.shift(forget);
+  };
+  // Over the limit, the oldest handled ids go first, then the oldest claims.
+  const evict = () => {
+    while (entries.size > maxEntries && !(handled.isEmpty && leases.isEmpty)) {
+      (handled.isEmpty ? leases : handled).shift(forget);
     }
   };
   return {
     async claim(updateId) {
       const now = clock.now();
-      sweep(now);
+      sweep(leases, now);
+      sweep(handled, now);
       const entry = entries.get(updateId);
       if (entry && entry.expiresAt > now) return entry.done ? 'done' : 'busy';
-      entries.delete(updateId);
-      entries.set(updateId, { done: false, expiresAt: now + leaseMs });
-      if (entries.size > maxEntries) {
-        for (const id of entries.keys()) {
-          entries.delete(id);
-          if (entries.size <= maxEntries) break;
-        }
-      }
+      const expiresAt = now + leaseMs;
+      entries.set(updateId, { done: false, expiresAt });
+      leases.push(updateId, expiresAt);
+      evict();
       return 'claimed';
     },
     async complete(updateId) {
-      entries.delete(updateId);
-      entries.set(updateId, { done: true, expiresAt: clock.now() + ttlSeconds * 1000 });
+      const expiresAt = clock.now() + ttlSeconds * 1000;
+      entries.set(updateId, { done: true, expiresAt });
+      handled.push(updateId, expiresAt);
+      evict();
     },
     async release(updateId) {
       if (entries.get(updateId)?.done === false) entries.delete(updateId);
