@@ -3,7 +3,11 @@ import { breakerHalfFailing, breakerSuccess } from './breaker.bench';
 import { composeDispatch, composeDispatchTimed } from './compose.bench';
 import { httpPipeline, httpPipelineInProcess } from './http-pipeline.bench';
 import { instrumentationPublish } from './instrumentation-publish.bench';
-import { conversationsAtCapacity, dedupAtCapacity } from './memory-stores.bench';
+import {
+  conversationsAtCapacity,
+  dedupAtCapacity,
+  rateLimitEngineAtCapacity,
+} from './memory-stores.bench';
 import { metricsHotPath, metricsHotPathRedis, metricsRecordCost } from './metrics.bench';
 import { metricsScrape } from './metrics-scrape.bench';
 import { ratelimitSuites } from './ratelimit.bench';
@@ -28,6 +32,7 @@ export const suites: BenchSuite[] = [
   telegramHandleUpdate,
   dedupAtCapacity,
   conversationsAtCapacity,
+  rateLimitEngineAtCapacity,
   httpPipeline,
   httpPipelineInProcess,
 ];

@@ -1,4 +1,5 @@
 import { createMemoryConversationStorage } from '@portcullis/core';
+import { createMemoryEngine, createRateLimiter, definePolicy } from '@portcullis/redis-ratelimit';
 import { createMemoryDedupStore } from '@portcullis/telegram-adapter';
 import type { BenchSuite } from '../harness';
 
@@ -72,6 +73,45 @@ export const conversationsAtCapacity: BenchSuite = {
         while (nextPacked <= CAPACITY) await startConversation(packed, nextPacked++);
       },
       fn: () => startConversation(packed, nextPacked++),
+    },
+  ],
+};
+
+// Subjects live for the minute window, so a stream of new subjects fills the engine.
+const perMinute = definePolicy({
+  name: 'per_minute',
+  windows: [{ name: 'minute', limit: 20, windowMs: 60_000 }],
+});
+const spacious = createRateLimiter({
+  policy: perMinute,
+  engine: createMemoryEngine({ maxKeys: 10_000_000 }),
+});
+const crowded = createRateLimiter({
+  policy: perMinute,
+  engine: createMemoryEngine({ maxKeys: CAPACITY }),
+});
+let nextSpacious = 1;
+let nextCrowded = 1;
+
+/**
+ * The embedded rate-limit engine (also the Redis fallback) deciding for a new
+ * subject with room, and held at `maxKeys` (every new subject evicts the least
+ * recently used) — what a flood of distinct senders does. Before 2026-12-04
+ * the full engine swept from a fresh `Map` iterator per decision and ran
+ * 10-20x slower exactly when under attack.
+ */
+export const rateLimitEngineAtCapacity: BenchSuite = {
+  title: 'Rate limit: memory engine at capacity',
+  reference: 'engine with room',
+  note: 'Goal: a full engine (ratio) within 0.8x of one with room.',
+  cases: [
+    { name: 'engine with room', fn: () => spacious.consume(`user:${nextSpacious++}`) },
+    {
+      name: `engine full at maxKeys ${CAPACITY.toLocaleString('en')}`,
+      setup: async () => {
+        while (nextCrowded <= CAPACITY) await crowded.consume(`user:${nextCrowded++}`);
+      },
+      fn: () => crowded.consume(`user:${nextCrowded++}`),
     },
   ],
 };

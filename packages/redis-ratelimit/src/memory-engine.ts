@@ -6,9 +6,10 @@ import type { Policy } from './policy';
 /** Options of {@link createMemoryEngine}. */
 export interface MemoryEngineOptions {
   /**
-   * Most subjects kept at once. Expired subjects are dropped first; beyond the
-   * bound the least recently used subject is forgotten (which can only make
-   * the limiter more permissive for that subject).
+   * Most subjects kept at once. Expired subjects are swept a few per decision
+   * (and never read); beyond the bound the least recently used subject is
+   * forgotten (which can only make the limiter more permissive for that
+   * subject). Both cost O(1) amortised per decision.
    * @default 100000
    */
   readonly maxKeys?: number;
@@ -22,6 +23,9 @@ export interface MemoryEngine extends RateLimitEngine {
   /** Subjects currently held. */
   readonly size: number;
 }
+
+/** Subjects each decision inspects for expiry, going round the map (it adds at most one). */
+const SWEEP_PER_DECISION = 4;
 
 interface Entry {
   readonly state: SubjectState;
@@ -47,12 +51,32 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): MemoryEng
     return last;
   }
 
-  function sweep(at: number, budget: number): void {
-    for (const [key, entry] of entries) {
-      if (budget-- <= 0) return;
-      if (entry.expiresAt <= at) entries.delete(key);
-      else if (entries.size <= maxKeys) return;
-      else entries.delete(key);
+  // Long-lived iterators rather than a fresh `for…of` from the front per
+  // decision: V8 keeps deleted Map entries (every decision re-inserts its
+  // subject) as holes until it rebuilds the table, and a new iterator walks
+  // past all of them; at maxKeys that cost O(subjects) per decision.
+  // `oldest` deletes everything it yields, so it always stands at the least
+  // recently used subject; `hand` goes round all subjects dropping expired ones.
+  let oldest: Iterator<string> = entries.keys();
+  let hand: Iterator<[string, Entry]> = entries.entries();
+
+  function sweep(at: number): void {
+    for (let inspected = 0; inspected < SWEEP_PER_DECISION; inspected++) {
+      let next = hand.next();
+      if (next.done === true) {
+        hand = entries.entries();
+        next = hand.next();
+        if (next.done === true) break;
+      }
+      if (next.value[1].expiresAt <= at) entries.delete(next.value[0]);
+    }
+    while (entries.size > maxKeys) {
+      let next = oldest.next();
+      if (next.done === true) {
+        oldest = entries.keys();
+        next = oldest.next();
+      }
+      entries.delete(next.value as string);
     }
   }
 
@@ -87,7 +111,7 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): MemoryEng
       if (expiresAt > at) entries.set(id, entry ?? { state, expiresAt });
       const kept = entries.get(id);
       if (kept !== undefined) kept.expiresAt = expiresAt;
-      sweep(at, entries.size > maxKeys ? entries.size - maxKeys + 2 : 2);
+      sweep(at);
       return Promise.resolve(decision);
     },
     reset(policy: Policy, key: string): Promise<void> {
