@@ -47,6 +47,29 @@ describe('memory dedup store', () => {
     expect(await store.claim(1)).toBe('claimed');
   });
 
+  it('sweeps expired claims while handled ids are still remembered', async () => {
+    const clock = createTestClock();
+    const store = createMemoryDedupStore({ clock, leaseMs: 1000 });
+    await store.claim(1);
+    await store.complete(1);
+    await store.claim(2); // its worker crashes: never completed
+    clock.advance(1001);
+    await store.claim(3);
+    expect(store.size).toBe(2); // 1 (handled) and 3 (claimed); 2's lease was swept
+    expect(await store.claim(1)).toBe('done');
+  });
+
+  it('forgets handled ids before claims still in flight when full', async () => {
+    const store = createMemoryDedupStore({ maxEntries: 2 });
+    await store.claim(1);
+    await store.complete(1);
+    await store.claim(2);
+    await store.claim(3);
+    expect(store.size).toBe(2);
+    expect(await store.claim(2)).toBe('busy');
+    expect(await store.claim(3)).toBe('busy');
+  });
+
   it('release gives the claim back', async () => {
     const store = createMemoryDedupStore();
     await store.claim(1);

@@ -50,9 +50,9 @@ export interface MemoryDedupStoreOptions extends DedupStoreOptions {
   /** Time source. @default the real clock */
   readonly clock?: Clock;
   /**
-   * Ids remembered at most; beyond it the oldest are forgotten first, so
-   * memory stays bounded (an evicted id could be handled again if Telegram
-   * re-sent it). @default 1000000
+   * Ids remembered at most; beyond it the oldest handled ids are forgotten
+   * first (then the oldest claims), so memory stays bounded (an evicted id
+   * could be handled again if Telegram re-sent it). @default 1000000
    */
   readonly maxEntries?: number;
 }
