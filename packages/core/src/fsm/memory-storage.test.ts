@@ -41,6 +41,29 @@ describe('createMemoryConversationStorage', () => {
     expect((await storage.get('a'))?.value.state).toBe('a2');
   });
 
+  it('keeps exactly the most recently written conversations over many writes past maxEntries', async () => {
+    const storage = createMemoryConversationStorage({ maxEntries: 50 });
+    const versions = new Map<string, number>();
+    const order: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      // Every third write rewrites a recent conversation (moving it to the back).
+      const key = i % 3 === 2 && order.length > 10 ? order[order.length - 7]! : `chat:${i}`;
+      const version = await storage.set(key, value(key), {
+        expectedVersion: versions.get(key) ?? null,
+        ttlMs: 1e9,
+      });
+      versions.set(key, version);
+      const at = order.indexOf(key);
+      if (at !== -1) order.splice(at, 1);
+      order.push(key);
+      const evicted = order.length > 50 ? order.shift()! : undefined;
+      if (evicted !== undefined) versions.delete(evicted);
+    }
+    expect(storage.size).toBe(50);
+    for (const key of order) expect(await storage.get(key), key).toBeDefined();
+    expect(await storage.get('chat:0')).toBeUndefined();
+  });
+
   it('sweeps expired entries on writes so idle conversations do not pile up', async () => {
     let now = 0;
     const storage = createMemoryConversationStorage({ now: () => now });
