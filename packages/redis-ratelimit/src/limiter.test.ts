@@ -204,6 +204,27 @@ describe('createMemoryEngine', () => {
     for (let i = 0; i < 50; i++) await limiter.consume(`fresh${i}`);
     // 50 decisions inspect 200 subjects: every expired one is gone, the fresh ones stay.
     expect(engine.size).toBe(50);
+  });
+
+  it('forgets the least recently used subject first, however many new subjects pass', async () => {
+    const engine = createMemoryEngine({ maxKeys: 10 });
+    const policy = definePolicy({
+      name: 'lru',
+      windows: [{ name: 'm', limit: 20, windowMs: 60_000 }],
+    });
+    const limiter = createRateLimiter({ policy, engine });
+    for (let i = 0; i < 1000; i++) {
+      if (i % 100 === 0) await limiter.consume('regular'); // 10 consumes in all
+      await limiter.consume(`once${i}`);
+      // A peek is a use too: every 5 new subjects keeps it among the 10 most recent.
+      if (i % 5 === 0) await limiter.peek('regular');
+    }
+    expect(engine.size).toBe(10);
+    expect((await limiter.peek('regular')).remaining).toEqual({ m: 10 });
+    expect((await limiter.peek('once0')).remaining).toEqual({ m: 20 }); // forgotten long ago
+  });
+
+  it('validates maxKeys', () => {
     expect(() => createMemoryEngine({ maxKeys: 0 })).toThrow(
       'Expected `maxKeys` to be a positive integer, got 0',
     );
