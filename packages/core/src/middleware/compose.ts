@@ -1,10 +1,14 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import { invalidOption } from '../errors/portcullis-error';
-import { CHANNELS, hasSubscribers, publish } from '../instrumentation/channels';
+import { CHANNELS, hasSubscribers, type MiddlewareEvent } from '../instrumentation/channels';
 import { ANONYMOUS_MIDDLEWARE, MiddlewareError, middlewareNameOf } from './middleware-error';
 import type { ComposedMiddleware, Middleware, MiddlewareLike, NextFunction } from './types';
 
 const RESOLVED: Promise<void> = Promise.resolve();
+// Held strongly at module level: the timed path publishes straight on it, with
+// no payload closure and no channel lookup per middleware.
+const middlewareChannel = diagnosticsChannel.channel(CHANNELS.middleware);
 
 function flatten<C>(items: readonly MiddlewareLike<C>[], into: Middleware<C>[], depth = 0): void {
   if (depth > 64) throw new TypeError('Expected middleware lists nested at most 64 deep');
@@ -89,9 +93,9 @@ export function compose<C>(...middleware: MiddlewareLike<C>[]): ComposedMiddlewa
     } catch (error) {
       throw wrap(error, name);
     } finally {
-      if (name !== ANONYMOUS_MIDDLEWARE) {
-        const durationMs = performance.now() - started;
-        publish(CHANNELS.middleware, () => ({ name, durationMs, outcome }));
+      if (name !== ANONYMOUS_MIDDLEWARE && middlewareChannel.hasSubscribers) {
+        const event: MiddlewareEvent = { name, durationMs: performance.now() - started, outcome };
+        middlewareChannel.publish(event);
       }
     }
   }
