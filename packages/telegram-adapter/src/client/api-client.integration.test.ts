@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isPortcullisError } from '@portcullis/core';
@@ -94,6 +95,20 @@ describe('Bot API client', () => {
     const error = await api.call('getMe').catch((e) => e);
     expect(error).toBeInstanceOf(TelegramNetworkError);
     expect(error.message).toMatch(/Timeout/);
+  });
+
+  it('aborts a call when the caller’s signal aborts, and leaves nothing on a long-lived signal', async () => {
+    const api = await setup();
+    const shutdown = new AbortController();
+    for (let i = 0; i < 20; i++) await api.call('getMe', {}, { signal: shutdown.signal });
+    // One signal shared by every call (a bot's default, a shutdown signal): no listener stays behind.
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+    server.inject('getMe', { type: 'hold' });
+    const pending = api.call('getMe', {}, { signal: shutdown.signal }).catch((e) => e);
+    setTimeout(() => shutdown.abort(new Error('shutting down')), 20);
+    const error = await pending;
+    expect(error).toBeInstanceOf(TelegramNetworkError);
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
   });
 
   it('rejects a malformed token without echoing it', () => {
