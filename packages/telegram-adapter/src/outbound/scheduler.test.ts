@@ -186,6 +186,35 @@ describe('outbound scheduler', () => {
     expect(scheduler.trackedChats).toBeLessThan(2500);
   });
 
+  it('rejects a waiting call at its own deadline, even behind an earlier call of its chat', async () => {
+    const { clock, scheduler, sent, send } = setup();
+    void send(1, 'first');
+    void send(1, 'second');
+    const short = scheduler
+      .schedule({ chatId: 1, limited: true, deadlineMs: 300 }, async () => 'short')
+      .catch((error: unknown) => ({ error, at: clock.now() }));
+    await clock.advanceAsync(400, 100);
+    expect(await short).toMatchObject({ at: 300 });
+    await clock.advanceAsync(1000, 100);
+    expect(sent.map((s) => s.label)).toEqual(['first', 'second']);
+  });
+
+  it('serves a burst of 20,000 queued calls in arrival order at the global rate', async () => {
+    const { clock, scheduler, sent, send } = setup({
+      globalPerSecond: 1000,
+      maxQueueSize: 20_000,
+      defaultDeadlineMs: 60_000,
+    });
+    const results = Array.from({ length: 20_000 }, (_, i) => send(i + 1));
+    expect(scheduler.depth).toBe(19_000);
+    await clock.advanceAsync(19_000, 500);
+    await Promise.all(results);
+    expect(sent.map((s) => s.chat)).toEqual(Array.from({ length: 20_000 }, (_, i) => i + 1));
+    // The k-th thousand leaves when the first thousand's times leave the window.
+    expect(sent.every((s, i) => s.at === Math.floor(i / 1000) * 1000)).toBe(true);
+    expect(scheduler.depth).toBe(0);
+  });
+
   it('rejects invalid options', () => {
     expect(() => createOutboundScheduler({ globalPerSecond: 0 })).toThrow(
       'Expected `globalPerSecond` to be a positive integer, got 0',

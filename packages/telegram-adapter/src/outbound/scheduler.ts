@@ -7,6 +7,8 @@ import {
 } from '@portcullis/core';
 import { TelegramApiError } from '../client/errors';
 import { systemClock, type TimerHandle } from '../clock';
+import { FloodLimits, GLOBAL_SCOPE } from './flood-limits';
+import { Lanes } from './lanes';
 import { positive, positiveInteger } from './option-checks';
 import { reserveWithin } from './pacer';
 import type {
@@ -15,8 +17,6 @@ import type {
   OutboundScheduler,
   OutboundSchedulerOptions,
 } from './scheduler-types';
-import { SlidingLog } from './sliding-log';
-import { TokenBucket } from './token-bucket';
 
 export type {
   OutboundCall,
@@ -26,13 +26,14 @@ export type {
 } from './scheduler-types';
 
 const LANES: readonly OutboundPriority[] = ['reply', 'normal', 'broadcast'];
-/** Per-chat state held before idle entries are swept. */
-const SWEEP_FLOOR = 1000;
 
 interface Job {
   /** Arrival order, to put a call back among later ones. */
   readonly order: number;
   readonly key: string | undefined;
+  /** `key`, or the global scope for calls without a chat. */
+  readonly scope: string;
+  readonly laneIndex: number;
   readonly group: boolean;
   readonly limited: boolean;
   readonly lane: OutboundPriority;
@@ -45,8 +46,6 @@ interface Job {
   /** The timer of a call waiting for its pacer slot. */
   slotTimer?: TimerHandle;
 }
-
-const GLOBAL = '*';
 
 /**
  * Creates the outbound scheduler every Bot API call of a bot goes through.
@@ -61,9 +60,11 @@ const GLOBAL = '*';
  */
 export function createOutboundScheduler(options: OutboundSchedulerOptions = {}): OutboundScheduler {
   const clock = options.clock ?? systemClock;
-  const perChat = positive('perChatPerSecond', options.perChatPerSecond ?? 1) / 1000;
-  const perGroup = positiveInteger('perGroupPerMinute', options.perGroupPerMinute ?? 20);
-  const globalRate = positiveInteger('globalPerSecond', options.globalPerSecond ?? 30);
+  const limits = new FloodLimits({
+    perChatPerMs: positive('perChatPerSecond', options.perChatPerSecond ?? 1) / 1000,
+    perGroupPerMinute: positiveInteger('perGroupPerMinute', options.perGroupPerMinute ?? 20),
+    globalPerSecond: positiveInteger('globalPerSecond', options.globalPerSecond ?? 30),
+  });
   const maxQueue = positive('maxQueueSize', options.maxQueueSize ?? 1000);
   const maxRetryAfter = positive('maxRetryAfterSeconds', options.maxRetryAfterSeconds ?? 60);
   const defaultDeadline = positive('defaultDeadlineMs', options.defaultDeadlineMs ?? 30_000);
@@ -74,14 +75,8 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
   const pacerTimeout = positive('pacerTimeoutMs', options.pacerTimeoutMs ?? 1000);
   const pacerBackoff = positive('pacerBackoffMs', options.pacerBackoffMs ?? 5000);
 
-  const lanes = new Map<OutboundPriority, Job[]>(LANES.map((lane) => [lane, []]));
-  const chatBuckets = new Map<string, TokenBucket>();
-  const groupLogs = new Map<string, SlidingLog>();
-  const global = new SlidingLog(globalRate, 1000);
-  const cooldowns = new Map<string, number>();
+  const lanes = new Lanes<Job>(LANES.length);
   let depth = 0;
-  // Size of the per-chat maps that triggers a sweep; doubles with what a sweep keeps.
-  let sweepAbove = SWEEP_FLOOR;
   let timer: TimerHandle | undefined;
   let timerAt = Number.POSITIVE_INFINITY;
   let closed = false;
@@ -90,66 +85,21 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
   const pacing = new Map<string, Job>();
   let pacerDownUntil = 0;
   let arrivals = 0;
-
-  const bucket = (
-    map: Map<string, TokenBucket>,
-    key: string,
-    capacity: number,
-    perMs: number,
-    now: number,
-  ) => {
-    let found = map.get(key);
-    if (!found) {
-      found = new TokenBucket(capacity, perMs, now);
-      map.set(key, found);
-    }
-    return found;
-  };
-
-  function cooldownOf(job: Job, now: number): number {
-    let wait = Math.max(0, (cooldowns.get(GLOBAL) ?? 0) - now);
-    if (job.key !== undefined) wait = Math.max(wait, (cooldowns.get(job.key) ?? 0) - now);
-    return wait;
-  }
-
-  function waitMs(job: Job, now: number): number {
-    let wait = cooldownOf(job, now);
-    if (!job.limited || wait > 0) return wait;
-    wait = global.waitMs(now);
-    if (job.key !== undefined) {
-      wait = Math.max(wait, bucket(chatBuckets, job.key, 1, perChat, now).waitMs(now));
-      if (job.group) {
-        let log = groupLogs.get(job.key);
-        if (!log) {
-          log = new SlidingLog(perGroup, 60_000);
-          groupLogs.set(job.key, log);
-        }
-        wait = Math.max(wait, log.waitMs(now));
-      }
-    }
-    return wait;
-  }
-
-  function take(job: Job, now: number): void {
-    if (job.limited) {
-      global.take(now);
-      if (job.key !== undefined) {
-        chatBuckets.get(job.key)?.take(now);
-        if (job.group) groupLogs.get(job.key)?.take(now);
-      }
-    }
-  }
+  // A pump that starts while one runs (a subscriber scheduling from an event)
+  // is folded into the running one.
+  let pumping = false;
+  let pumpAgain = false;
 
   /** Starts a call its local limits let go: at once, or after its pacer slot. */
   function dispatch(job: Job, now: number): void {
-    take(job, now);
+    limits.take(job, now);
     if (pacer === undefined || !job.limited || now < pacerDownUntil) {
       depth--;
       send(job, now);
       return;
     }
     // Still counted in `depth`: it waits, only now for its shared slot.
-    pacing.set(job.key ?? GLOBAL, job);
+    pacing.set(job.scope, job);
     const request = {
       chatId: job.key,
       group: job.group,
@@ -184,21 +134,19 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
 
   function finishPacing(job: Job): void {
     job.slotTimer = undefined;
-    pacing.delete(job.key ?? GLOBAL);
+    pacing.delete(job.scope);
     depth--;
   }
 
   /** Sends a call whose pacer slot has come (or whose pacer failed). */
   function release(job: Job): void {
     const now = clock.now();
-    if (cooldownOf(job, now) > 0) {
+    if (limits.cooldownMs(job, now) > 0) {
       // A 429 of its chat came back while it waited: it waits out the
       // cooldown in its lane, before later calls, then reserves a new slot.
       job.slotTimer = undefined;
-      pacing.delete(job.key ?? GLOBAL);
-      const lane = lanes.get(job.lane)!;
-      const later = lane.findIndex((other) => other.order > job.order);
-      lane.splice(later === -1 ? lane.length : later, 0, job);
+      pacing.delete(job.scope);
+      lanes.insertByOrder(job);
     } else {
       finishPacing(job);
       if (now > job.deadline) job.reject(deadlineError(job, 'it waited for its shared slot'));
@@ -231,79 +179,95 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
       job.reject(error);
       return;
     }
-    const scope = job.key ?? GLOBAL;
+    const scope = job.scope;
     const now = clock.now();
     const until = now + Math.min(retryAfter, maxRetryAfter) * 1000;
-    cooldowns.set(scope, Math.max(cooldowns.get(scope) ?? 0, until));
+    limits.coolDown(scope, until);
     publish(CHANNELS.outboundQueue, () => ({ action: 'cooldown', lane: job.lane, depth }));
     if (retryAfter > maxRetryAfter || job.attempts >= maxAttempts || until > job.deadline) {
       job.reject(error);
       return;
     }
     // Back to the head of its lane: it keeps its place before later calls of its chat.
-    lanes.get(job.lane)!.unshift(job);
+    lanes.unshift(job);
     depth++;
     pump();
   }
 
+  /**
+   * Sends every waiting call its limits let go, in lane order, expires calls
+   * past their deadline, and sets the timer for the next call that becomes
+   * ready. Between pumps no waiting call becomes ready before that timer.
+   */
   function pump(): void {
     if (closed) return;
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        pumpAgain = false;
+        pumpOnce();
+      } while (pumpAgain && !closed);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  function pumpOnce(): void {
     const now = clock.now();
     let next = Number.POSITIVE_INFINITY;
-    const blocked = new Set<string | undefined>();
-    for (const lane of LANES) {
-      const jobs = lanes.get(lane)!;
-      for (let i = 0; i < jobs.length; i++) {
-        const job = jobs[i]!;
-        if (now >= job.deadline) {
-          jobs.splice(i--, 1);
-          depth--;
-          publish(CHANNELS.outboundQueue, () => ({ action: 'expired', lane, depth }));
-          job.reject(
-            new PortcullisError(
-              'outbound_deadline_exceeded',
-              `Outbound call waited past its deadline of ${job.deadline - job.enqueuedAt} ms`,
-            ),
-          );
-          continue;
-        }
-        const scope = job.key ?? GLOBAL;
-        if (blocked.has(scope) || pacing.has(scope)) continue;
-        const wait = waitMs(job, now);
-        if (wait > 0) {
-          blocked.add(scope);
-          next = Math.min(next, now + wait, job.deadline);
-          continue;
-        }
-        jobs.splice(i--, 1);
-        dispatch(job, now);
+    const blocked = new Set<string>();
+    lanes.retain((job) => {
+      if (now >= job.deadline) {
+        depth--;
+        publish(CHANNELS.outboundQueue, () => ({ action: 'expired', lane: job.lane, depth }));
+        job.reject(
+          new PortcullisError(
+            'outbound_deadline_exceeded',
+            `Outbound call waited past its deadline of ${job.deadline - job.enqueuedAt} ms`,
+          ),
+        );
+        return false;
       }
-    }
-    if (next < timerAt || (timer !== undefined && next === Number.POSITIVE_INFINITY)) {
+      if (blocked.has(job.scope) || pacing.has(job.scope)) {
+        next = Math.min(next, job.deadline);
+        return true;
+      }
+      const wait = limits.waitMs(job, now);
+      if (wait > 0) {
+        blocked.add(job.scope);
+        next = Math.min(next, now + wait, job.deadline);
+        return true;
+      }
+      dispatch(job, now);
+      return false;
+    });
+    if (next === Number.POSITIVE_INFINITY) {
       if (timer !== undefined) clock.clearTimeout(timer);
       timer = undefined;
       timerAt = next;
-      if (next !== Number.POSITIVE_INFINITY)
-        timer = clock.setTimeout(() => {
-          timer = undefined;
-          timerAt = Number.POSITIVE_INFINITY;
-          pump();
-        }, next - now);
-    }
-    if (depth === 0 || chatBuckets.size > sweepAbove || groupLogs.size > sweepAbove) sweep(now);
+    } else wakeAt(next, now);
+    limits.maybeSweep(now, depth === 0);
   }
 
-  function sweep(now: number): void {
-    // Forget idle state so many chats do not grow the maps without bound. A
-    // full bucket and an idle log equal fresh ones, so forgetting them changes
-    // no decision. Steady traffic never empties the queue, so a sweep also
-    // runs whenever a map doubled since the last one (amortised O(1) per call).
-    if (chatBuckets.size > SWEEP_FLOOR)
-      for (const [k, b] of chatBuckets) if (b.isFull(now)) chatBuckets.delete(k);
-    if (groupLogs.size > SWEEP_FLOOR)
-      for (const [k, log] of groupLogs) if (log.isIdle(now)) groupLogs.delete(k);
-    for (const [k, until] of cooldowns) if (until <= now) cooldowns.delete(k);
-    sweepAbove = Math.max(SWEEP_FLOOR, 2 * Math.max(chatBuckets.size, groupLogs.size));
+  /** Makes the timer fire no later than `at`. */
+  function wakeAt(at: number, now: number): void {
+    if (at >= timerAt) return;
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timerAt = at;
+    timer = clock.setTimeout(() => {
+      timer = undefined;
+      timerAt = Number.POSITIVE_INFINITY;
+      pump();
+    }, at - now);
+  }
+
+  function enqueue(job: Job): void {
+    lanes.push(job);
+    publish(CHANNELS.outboundQueue, () => ({ action: 'enqueued', lane: job.lane, depth }));
   }
 
   return {
@@ -328,6 +292,8 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
         const job: Job = {
           order: ++arrivals,
           key,
+          scope: key ?? GLOBAL_SCOPE,
+          laneIndex: LANES.indexOf(lane),
           group: key !== undefined && (key.startsWith('-') || key.startsWith('@')),
           limited: call.limited === true,
           lane,
@@ -338,33 +304,45 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
           reject,
           attempts: 0,
         };
-        // Fast path: nothing waiting and nothing in the way.
-        if (depth === 0 && waitMs(job, now) === 0) {
-          depth++;
-          dispatch(job, now);
+        depth++;
+        if (now >= timerAt || pumping || now >= job.deadline) {
+          // Waiting calls may be ready: the pump serves them in order first.
+          enqueue(job);
+          pump();
           return;
         }
-        lanes.get(lane)!.push(job);
-        depth++;
-        publish(CHANNELS.outboundQueue, () => ({ action: 'enqueued', lane, depth }));
-        pump();
+        // No waiting call is ready before the timer, so this call goes now
+        // exactly when a pump would send it: nothing of its scope waits ahead
+        // of it and its limits let it go. It never walks the queue.
+        if (lanes.waitsAhead(job.scope, job.laneIndex) || pacing.has(job.scope)) {
+          enqueue(job);
+          wakeAt(job.deadline, now);
+          return;
+        }
+        const wait = limits.waitMs(job, now);
+        if (wait === 0) {
+          dispatch(job, now);
+          limits.maybeSweep(now, depth === 0);
+          return;
+        }
+        enqueue(job);
+        wakeAt(Math.min(now + wait, job.deadline), now);
       });
     },
     get trackedChats() {
-      return chatBuckets.size + groupLogs.size;
+      return limits.trackedChats;
     },
     get depth() {
       return depth;
     },
     cooldownUntil(chatId) {
-      return cooldowns.get(chatId === undefined ? GLOBAL : String(chatId)) ?? 0;
+      return limits.cooldownUntil(chatId === undefined ? GLOBAL_SCOPE : String(chatId));
     },
     close() {
       closed = true;
       if (timer !== undefined) clock.clearTimeout(timer);
-      for (const jobs of lanes.values())
-        for (const job of jobs.splice(0))
-          job.reject(new PortcullisError('outbound_queue_full', 'Outbound scheduler closed'));
+      for (const job of lanes.drain())
+        job.reject(new PortcullisError('outbound_queue_full', 'Outbound scheduler closed'));
       for (const job of pacing.values()) {
         if (job.slotTimer !== undefined) clock.clearTimeout(job.slotTimer);
         job.reject(new PortcullisError('outbound_queue_full', 'Outbound scheduler closed'));
