@@ -47,6 +47,20 @@ describe('definePolicy', () => {
     expect(PRESETS.messages.burstWindowMs).toBe(3_600_000);
     expect(messagesPolicy({ algorithm: 'gcra' }).algorithm).toBe('gcra');
   });
+
+  it('lets a preset take other limits by window name and another burst, and refuses unknown windows', () => {
+    const custom = messagesPolicy({ limits: { minute: 30 }, burst: 0 });
+    expect(custom.windows).toEqual([
+      { name: 'minute', limit: 30, windowMs: 60_000 },
+      { name: 'hour', limit: 100, windowMs: 3_600_000 },
+    ]);
+    expect(custom.burst).toBe(0);
+    expect(custom.name).toBe('messages');
+    expect(() => commandsPolicy({ limits: { hour: 10 } })).toThrow(
+      "Expected `limits.hour` to be one of the commands preset's windows (minute), got 10",
+    );
+    expect(() => commandsPolicy({ limits: { minute: 0 } })).toThrow(/positive integer/);
+  });
 });
 
 describe('createRateLimiter (memory engine, fake clock)', () => {

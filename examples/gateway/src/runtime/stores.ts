@@ -7,10 +7,9 @@ import {
   createMemoryEngine,
   createRateLimiter,
   createRedisEngine,
-  definePolicy,
-  type Policy,
   PRESETS,
   type RateLimiter,
+  webhooksPolicy,
 } from '@portcullis/redis-ratelimit';
 import {
   createMemoryDedupStore,
@@ -68,15 +67,6 @@ export function connectRedis(url: string): Redis | Cluster {
   return new Redis(seeds[0]!, common);
 }
 
-/** The `webhooks` preset with another rate: `perSecond` in any second, plus `burst`. */
-function webhookPolicy(limit: { readonly perSecond: number; readonly burst: number }): Policy {
-  return definePolicy({
-    name: 'webhooks',
-    windows: [{ name: 'second', limit: limit.perSecond, windowMs: 1000 }],
-    burst: limit.burst,
-  });
-}
-
 /** Options of {@link createStores}. */
 export interface StoresOptions {
   /** How long an update's dedup claim lasts without completion. @default 60000 (the dedup store's own default) */
@@ -116,7 +106,12 @@ export function createStores(
       commands: limiter(PRESETS.commands),
       api: limiter(PRESETS.api),
       webhooks: limiter(
-        options.webhookLimit ? webhookPolicy(options.webhookLimit) : PRESETS.webhooks,
+        options.webhookLimit
+          ? webhooksPolicy({
+              limits: { second: options.webhookLimit.perSecond },
+              burst: options.webhookLimit.burst,
+            })
+          : PRESETS.webhooks,
       ),
     },
     async close() {
