@@ -118,6 +118,54 @@ describe('CatalogMetric', () => {
     );
   });
 
+  it('counts no overflow when remove() drops a series, and keeps the `other` and `none` series', async () => {
+    const m = createMetrics({ collectDefaultMetrics: false, maxLabelValues: 1 });
+    const failures = m.metric('service_request_errors_total');
+    const overflows = async () =>
+      (await text(m, 'metrics_label_overflow_total')).match(
+        /metric="service_request_errors_total"\} (\d+)/,
+      )?.[1];
+    failures.inc({ service: 'billing', error_code: 'timeout' });
+    failures.inc({ service: 'billing', error_code: 'no_such_code' });
+    failures.inc({ service: 'search', error_code: 'timeout' });
+    failures.inc({ error_code: 'timeout' });
+    expect(await overflows()).toBe('2');
+    failures.remove({ service: 'billing', error_code: 'timeout' });
+    failures.remove({ service: 'payments', error_code: 'no_such_code' });
+    expect(await overflows()).toBe('2');
+    failures.inc({ service: 'search', error_code: 'timeout' });
+    failures.inc({ error_code: 'timeout' });
+    expect(await overflows()).toBe('3');
+    expect(await text(m, 'service_request_errors_total')).toMatchInlineSnapshot(`
+      "# HELP portcullis_service_request_errors_total Backend request attempts that failed.
+      # TYPE portcullis_service_request_errors_total counter
+      portcullis_service_request_errors_total{service="billing",error_code="other"} 1
+      portcullis_service_request_errors_total{service="other",error_code="timeout"} 2
+      portcullis_service_request_errors_total{service="none",error_code="timeout"} 2"
+    `);
+  });
+
+  it('lets a removed value come back, and removing an unseen value takes no open-label slot', async () => {
+    const m = createMetrics({ collectDefaultMetrics: false, maxLabelValues: 2 });
+    const commands = m.metric('commands_total');
+    const record = commands.recorder(['command']);
+    record(1, 'start');
+    record(1);
+    commands.remove('never-recorded');
+    commands.remove('start');
+    record(1, 'start');
+    record(1, 'help');
+    record(1);
+    expect(await text(m, 'commands_total')).toMatchInlineSnapshot(`
+      "# HELP portcullis_commands_total Commands matched, by registered command name.
+      # TYPE portcullis_commands_total counter
+      portcullis_commands_total{command="none"} 2
+      portcullis_commands_total{command="start"} 1
+      portcullis_commands_total{command="help"} 1"
+    `);
+    expect(await text(m, 'metrics_label_overflow_total')).not.toContain('commands_total');
+  });
+
   it('refuses a positional recorder whose label names are not the metric’s', () => {
     const errors = createMetrics({ collectDefaultMetrics: false }).metric('errors_total');
     expect(() => errors.recorder(['error_code'])).toThrow(/"error_code","where"/);

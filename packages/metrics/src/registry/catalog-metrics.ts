@@ -269,9 +269,13 @@ export class CatalogMetric {
     };
   }
 
-  /** Removes the series of one label set. */
+  /**
+   * Removes the series of one label set: the series those values would
+   * record into (`other` for values that would overflow). Records nothing,
+   * so it neither counts overflows nor takes an open-label slot.
+   */
   remove(...values: (string | number | LabelValues)[]): void {
-    this.#guard.bound(this.#labelsFrom(values));
+    this.#guard.peek(this.#labelsFrom(values));
     const key = this.#guard.last;
     const keep = <S extends Series | HistogramSeries>(list: S[]) => {
       const index = list.findIndex((series) =>
@@ -302,7 +306,7 @@ export class CatalogMetric {
     this.#tree = new Map();
     this.#flat = undefined;
     for (const one of [...series, ...histograms]) {
-      this.#guard.bound(one.labels);
+      this.#guard.restore(one.labels);
       this.#find(() => one);
     }
   }

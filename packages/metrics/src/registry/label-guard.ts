@@ -83,6 +83,30 @@ export class LabelGuard {
     }
   }
 
+  /**
+   * Stores in {@link last} the values {@link bound} would give `values`, but
+   * records nothing: no open-label slot taken, no overflow counted. For
+   * finding an existing series (removal), not for recording.
+   */
+  peek(values: LabelValues | undefined): void {
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) {
+      const raw = values?.[names[i]!];
+      this.last[i] =
+        raw === undefined || raw === '' ? MISSING_LABEL_VALUE : this.#peek(i, String(raw));
+    }
+  }
+
+  /**
+   * Stores the labels of an existing series in {@link last} as they are:
+   * they were bounded when the series was made, and bounding them again
+   * would count `other` (and `none`, where not allowed) as fresh overflows.
+   */
+  restore(labels: Readonly<Record<string, string>>): void {
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) this.last[i] = labels[names[i]!]!;
+  }
+
   /** The labels object of the values stored by the last {@link bound} call. */
   lastLabels(): Record<string, string> {
     const labels: Record<string, string> = {};
@@ -107,5 +131,13 @@ export class LabelGuard {
     this.overflows++;
     this.#onOverflow();
     return OVERFLOW_LABEL_VALUE;
+  }
+
+  // #bound without its side effects; kept apart so recording pays for no flag.
+  #peek(index: number, value: string): string {
+    const allowed = this.#allowed[index];
+    if (allowed !== undefined) return allowed.has(value) ? value : OVERFLOW_LABEL_VALUE;
+    const seen = this.#seen[index]!;
+    return seen.has(value) || seen.size < this.#maxValues ? value : OVERFLOW_LABEL_VALUE;
   }
 }
