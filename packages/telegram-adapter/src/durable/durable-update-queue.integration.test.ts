@@ -9,6 +9,7 @@ import {
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDurableUpdateQueue, type DurableUpdateQueue } from './durable-update-queue';
+import type { RedisCallLike } from './redis-streams-like';
 
 function textUpdate(updateId: number, chatId: number): Update {
   return {
@@ -178,6 +179,45 @@ describe('durable update queue on a real redis-server', () => {
     await q.enqueue(textUpdate(2, 1));
     const error = await q.enqueue(textUpdate(3, 1)).catch((e: unknown) => e);
     expect(isPortcullisError(error, 'ingest_backlog_full')).toBe(true);
+  });
+
+  it('sends each script by hash, and its text again only after SCRIPT FLUSH', async () => {
+    const redis = client();
+    const scripts: Array<{ command: string; script: string }> = [];
+    const recording: RedisCallLike = {
+      call(command, ...args) {
+        if (command === 'EVAL' || command === 'EVALSHA')
+          scripts.push({ command, script: String(args[0]) });
+        return redis.call(command, ...args);
+      },
+    };
+    const q = createDurableUpdateQueue({
+      redis: recording,
+      prefix: `q${prefixCounter++}`,
+      shards: 1,
+      ...fast,
+    });
+    queues.push(q);
+    await redis.call('SCRIPT', 'FLUSH');
+    const handled: number[] = [];
+    q.start(async (update) => void handled.push(update.update_id));
+    for (let id = 1; id <= 5; id++) await q.enqueue(textUpdate(id, 3));
+    await waitFor(() => handled.length === 5);
+    await redis.call('SCRIPT', 'FLUSH');
+    for (let id = 6; id <= 10; id++) await q.enqueue(textUpdate(id, 3));
+    await waitFor(() => handled.length === 10);
+    await q.stop();
+
+    expect(handled).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await redis.xlen(q.keysOf(0).stream)).toBe(0);
+    expect(await redis.exists(q.keysOf(0).lease)).toBe(0);
+    // One shard: each script runs from one place at a time, so its text is
+    // sent at most once per empty cache (before and after the flush).
+    const texts = new Map<string, number>();
+    for (const { command, script } of scripts)
+      if (command === 'EVAL') texts.set(script, (texts.get(script) ?? 0) + 1);
+    expect(texts.size).toBe(4); // enqueue, ack, lease, release
+    for (const count of texts.values()) expect(count).toBeLessThanOrEqual(2);
   });
 
   it('rejects invalid options with a clear TypeError', () => {

@@ -7,6 +7,7 @@ import type {
   DurableUpdateQueue,
   DurableUpdateQueueOptions,
 } from './durable-types';
+import { luaScript, runScript } from './redis-script';
 import { acquireLease, releaseLease } from './shard-lease';
 import { orderingKeyOf, shardOf } from './update-shard';
 
@@ -21,15 +22,15 @@ type StreamEntry = [id: string, fields: string[]];
 
 // Acknowledge and delete in one round trip: handled entries leave the stream,
 // so a backlog only ever holds unhandled updates.
-const ACK_AND_DELETE = `
+const ACK_AND_DELETE = luaScript(`
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-return redis.call('XDEL', KEYS[1], ARGV[2])`;
+return redis.call('XDEL', KEYS[1], ARGV[2])`);
 
 // Refuse, rather than trim, when the backlog is full: trimming would drop
 // updates Telegram already considers delivered.
-const BOUNDED_ADD = `
+const BOUNDED_ADD = luaScript(`
 if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[1]) then return false end
-return redis.call('XADD', KEYS[1], '*', 'u', ARGV[2])`;
+return redis.call('XADD', KEYS[1], '*', 'u', ARGV[2])`);
 
 /**
  * A durable ingest queue on Redis Streams: updates are appended before they
@@ -221,7 +222,7 @@ export function createDurableUpdateQueue(options: DurableUpdateQueueOptions): Du
     while (update !== undefined && attempts <= settings.maxAttempts) {
       try {
         await handler!(update);
-        await redis.call('EVAL', ACK_AND_DELETE, 1, stream, group, id);
+        await runScript(redis, ACK_AND_DELETE, stream, group, id);
         return;
       } catch (error) {
         lastError =
@@ -250,7 +251,7 @@ export function createDurableUpdateQueue(options: DurableUpdateQueueOptions): Du
       'source',
       id,
     );
-    await redis.call('EVAL', ACK_AND_DELETE, 1, stream, group, id);
+    await runScript(redis, ACK_AND_DELETE, stream, group, id);
   }
 
   function idle(ms: number): Promise<void> {
@@ -268,10 +269,9 @@ export function createDurableUpdateQueue(options: DurableUpdateQueueOptions): Du
   return {
     async enqueue(update) {
       const shard = shardOf(orderingKeyOf(update), shards);
-      const id = await redis.call(
-        'EVAL',
+      const id = await runScript(
+        redis,
         BOUNDED_ADD,
-        1,
         keysOf(shard).stream,
         settings.maxBacklog,
         JSON.stringify(update),
