@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   CHANNELS,
   invalidOption,
@@ -6,6 +5,7 @@ import {
   publish,
   truncateForMessage,
 } from '@portcullis/core';
+import { luaScript, runScript } from '../durable/redis-script';
 import type { RedisCallLike } from '../durable/redis-streams-like';
 import { positive, positiveInteger } from './option-checks';
 import type { OutboundPacer, OutboundPacerReservation } from './pacer';
@@ -55,7 +55,7 @@ redis.call('PEXPIRE', KEYS[1], at - now + math.max(spacing, window, 1))
 return {at - now, 1}
 `;
 
-const RESERVE_SHA = createHash('sha1').update(RESERVE_SCRIPT).digest('hex');
+const RESERVE = luaScript(RESERVE_SCRIPT);
 
 /**
  * An {@link OutboundPacer} on Redis or Redis Cluster, so Telegram's flood
@@ -101,14 +101,14 @@ export function createRedisOutboundPacer(options: RedisOutboundPacerOptions): Ou
     minWaitMs: number,
     maxWaitMs: number,
   ): Promise<OutboundPacerReservation> {
-    const argv = [1, key, ...args, Math.max(0, Math.ceil(minWaitMs)), Math.floor(maxWaitMs)];
-    let reply: unknown;
-    try {
-      reply = await redis.call('EVALSHA', RESERVE_SHA, ...argv);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      reply = await redis.call('EVAL', RESERVE_SCRIPT, ...argv);
-    }
+    const reply = await runScript(
+      redis,
+      RESERVE,
+      key,
+      ...args,
+      Math.max(0, Math.ceil(minWaitMs)),
+      Math.floor(maxWaitMs),
+    );
     if (!Array.isArray(reply) || reply.length !== 2)
       throw new TypeError(`Unexpected reply ${truncateForMessage(JSON.stringify(reply), 60)}`);
     return { waitMs: Number(reply[0]), reserved: Number(reply[1]) === 1 };
