@@ -1,4 +1,5 @@
 import { invalidOption } from './errors';
+import { createExpiryHeap } from './expiry-heap';
 
 /**
  * Where a verifier records the nonces it has accepted. `claim` must be atomic:
@@ -16,9 +17,11 @@ export interface NonceStore {
 /** Options for {@link createMemoryNonceStore}. */
 export interface MemoryNonceStoreOptions {
   /**
-   * Most nonces held at once. When full of unexpired nonces, claims throw
-   * (fail closed) rather than forget a nonce that could then be replayed:
-   * size it above the peak number of requests per verification window.
+   * Most nonces held at once. Expired nonces are dropped to make room; when
+   * the store is full of unexpired ones, claims throw
+   * {@link NonceStoreFullError} (fail closed) rather than forget a nonce that
+   * could then be replayed: size it above the peak number of requests per
+   * verification window.
    * @default 100000
    */
   readonly maxEntries?: number;
@@ -26,7 +29,7 @@ export interface MemoryNonceStoreOptions {
 
 /** A nonce store in this process's memory, bounded, with per-entry TTL. */
 export interface MemoryNonceStore extends NonceStore {
-  /** Nonces currently held (expired ones may linger until the next claim). */
+  /** Nonces currently held (expired ones may linger until later claims sweep them). */
   readonly size: number;
 }
 
@@ -35,46 +38,34 @@ export class NonceStoreFullError extends Error {
   override readonly name = 'NonceStoreFullError';
 }
 
+/** Expired nonces dropped per claim, beyond those needed to make room. */
+const SWEEP_PER_CLAIM = 4;
+
 /**
  * Creates an in-memory nonce store: replay protection for one process (use
- * {@link createRedisNonceStore} when several replicas verify).
+ * {@link createRedisNonceStore} when several replicas verify). A claim costs
+ * amortised O(log n), full or not, and verifiers with different TTLs may
+ * share one store.
  */
 export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): MemoryNonceStore {
   const maxEntries = options.maxEntries ?? 100_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1)
     throw invalidOption('maxEntries', 'a positive integer', maxEntries);
   const expiries = new Map<string, number>();
-  // Expiry queue in claim order, which is expiry order for one TTL. Sweeping
-  // a Map from its front instead is quadratic: V8 keeps deleted entries as
-  // holes that every new iterator walks past.
-  let queueKeys: string[] = [];
-  let queueExpiries: number[] = [];
-  let head = 0;
+  // Expiries earliest first, whatever the TTLs. Sweeping the Map from its
+  // front instead is quadratic: V8 keeps deleted entries as holes that every
+  // new iterator walks past.
+  const heap = createExpiryHeap();
 
-  function sweepFront(now: number): void {
-    for (let n = 0; n < 64 && head < queueKeys.length && queueExpiries[head]! <= now; n++) {
-      const key = queueKeys[head]!;
-      if (expiries.get(key) === queueExpiries[head]) expiries.delete(key);
-      head++;
-    }
-    if (head > 1024 && head * 2 > queueKeys.length) {
-      queueKeys = queueKeys.slice(head);
-      queueExpiries = queueExpiries.slice(head);
-      head = 0;
-    }
-  }
-
-  function sweepAll(now: number): void {
-    for (const [key, expiresAt] of expiries) if (expiresAt <= now) expiries.delete(key);
-    const keys: string[] = [];
-    const times: number[] = [];
-    for (const [key, expiresAt] of expiries) {
-      keys.push(key);
-      times.push(expiresAt);
-    }
-    queueKeys = keys;
-    queueExpiries = times;
-    head = 0;
+  /** Drops the earliest expiry if it has passed; false when none has. */
+  function sweepOne(now: number): boolean {
+    const expiresAt = heap.earliest();
+    if (expiresAt > now) return false;
+    const key = heap.shift()!;
+    // A key claimed again after it expired has a later expiry in the map and
+    // a second heap entry: this one is stale and must not evict it.
+    if (expiries.get(key) === expiresAt) expiries.delete(key);
+    return true;
   }
 
   return {
@@ -82,19 +73,22 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): M
       return expiries.size;
     },
     claim(key, ttlMs) {
+      // A NaN or infinite expiry would break the heap's order.
+      if (!Number.isFinite(ttlMs) || ttlMs <= 0)
+        throw invalidOption('ttlMs', 'a positive finite number', ttlMs);
       const now = Date.now();
-      sweepFront(now);
+      for (let n = 0; n < SWEEP_PER_CLAIM && sweepOne(now); n++);
       const existing = expiries.get(key);
       if (existing !== undefined && existing > now) return false;
-      if (existing === undefined && expiries.size >= maxEntries) {
-        sweepAll(now);
+      if (existing === undefined) {
+        // Each heap entry is shifted once, so this loop is amortised O(log n).
+        while (expiries.size >= maxEntries && sweepOne(now));
         if (expiries.size >= maxEntries)
           throw new NonceStoreFullError(`Nonce store holds ${maxEntries} unexpired nonces`);
       }
       const expiresAt = now + ttlMs;
       expiries.set(key, expiresAt);
-      queueKeys.push(key);
-      queueExpiries.push(expiresAt);
+      heap.push(key, expiresAt);
       return true;
     },
   };
