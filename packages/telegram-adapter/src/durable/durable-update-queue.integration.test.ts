@@ -10,6 +10,7 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDurableUpdateQueue, type DurableUpdateQueue } from './durable-update-queue';
 import type { RedisCallLike } from './redis-streams-like';
+import { orderingKeyOf, shardOf } from './update-shard';
 
 function textUpdate(updateId: number, chatId: number): Update {
   return {
@@ -118,6 +119,42 @@ describe('durable update queue on a real redis-server', () => {
     await waitFor(() => handled.length === updates.length);
     expectPerChatOrder(handled.map((h) => h.update));
     expect(new Set(handled.map((h) => h.replica))).toEqual(new Set(['a', 'b']));
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  it('hands shards to a joining replica while handlers are slow, never letting two replicas work one shard', async () => {
+    const prefix = `q${prefixCounter++}`;
+    // Renewed every 500 ms; giving back 8 shards whose handlers take 700 ms
+    // must not hold that renewal up past the lease.
+    const options = { prefix, shards: 16, leaseMs: 1500, pollIntervalMs: 10 };
+    const working = new Map<number, string>();
+    const overlaps: string[] = [];
+    const handled: Array<{ replica: string; update: Update }> = [];
+    const slowHandler = (replica: string) => async (update: Update) => {
+      const shard = shardOf(orderingKeyOf(update), 16);
+      const other = working.get(shard);
+      if (other !== undefined && other !== replica)
+        overlaps.push(`shard ${shard}: ${other}+${replica}`);
+      working.set(shard, replica);
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      if (working.get(shard) === replica) working.delete(shard);
+      handled.push({ replica, update });
+    };
+    const a = queue({ ...options, consumerId: 'a' });
+    const updates = interleaved(
+      Array.from({ length: 32 }, (_, i) => 100 + i),
+      3,
+    );
+    for (const update of updates) await a.enqueue(update);
+    a.start(slowHandler('a'));
+    await waitFor(() => a.ownedShards().length === 16 && handled.length > 0);
+    const b = queue({ ...options, consumerId: 'b' });
+    b.start(slowHandler('b'));
+    await waitFor(() => handled.length === updates.length, 20_000);
+    expect(overlaps).toEqual([]);
+    expect(new Set(handled.map((h) => h.update.update_id)).size).toBe(updates.length);
+    expectPerChatOrder(handled.map((h) => h.update));
+    expect(handled.some((h) => h.replica === 'b')).toBe(true);
     await Promise.all([a.stop(), b.stop()]);
   });
 

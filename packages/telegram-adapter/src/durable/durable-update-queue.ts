@@ -62,6 +62,9 @@ export function createDurableUpdateQueue(options: DurableUpdateQueueOptions): Du
   const settings = resolveOptions(options);
   const { redis, prefix, shards, group, consumerId } = settings;
   const owned = new Set<number>();
+  // Shards given back whose worker is still finishing its entry: their lease
+  // is renewed until it stops, so no one else reads the shard meanwhile.
+  const handingBack = new Set<number>();
   const workers = new Map<number, Promise<void>>();
   const groupsReady = new Set<number>();
   const consumersKey = `${prefix}:consumers`;
@@ -95,24 +98,41 @@ export function createDurableUpdateQueue(options: DurableUpdateQueueOptions): Du
       if (!(await acquireLease(redis, keysOf(shard).lease, consumerId, settings.leaseMs)))
         owned.delete(shard);
     }
-    for (const shard of [...owned].slice(target)) {
-      // Give back what is above our fair share so a new replica gets work.
-      owned.delete(shard);
-      await workers.get(shard);
-      await releaseLease(redis, keysOf(shard).lease, consumerId);
-    }
+    for (const shard of handingBack)
+      await acquireLease(redis, keysOf(shard).lease, consumerId, settings.leaseMs);
+    // Give back what is above our fair share so a new replica gets work.
+    for (const shard of [...owned].slice(target)) handBack(shard);
     const candidates = Array.from({ length: shards }, (_, shard) => shard).sort(
       () => Math.random() - 0.5,
     );
     for (const shard of candidates) {
       if (owned.size >= target) break;
-      if (owned.has(shard)) continue;
+      if (owned.has(shard) || handingBack.has(shard)) continue;
       if (await acquireLease(redis, keysOf(shard).lease, consumerId, settings.leaseMs)) {
         await ensureGroup(shard);
         owned.add(shard);
         startWorker(shard);
       }
     }
+  }
+
+  /**
+   * Stops working on `shard` and releases its lease once its worker has
+   * finished the entry in hand. Not awaited: waiting here (a handler can run
+   * for its whole deadline) would hold up the renewal of every other lease
+   * until they lapse and another replica reads those shards too.
+   */
+  function handBack(shard: number): void {
+    owned.delete(shard);
+    handingBack.add(shard);
+    const release = () => {
+      if (!running) return; // stop() releases it with the rest
+      handingBack.delete(shard);
+      releaseLease(redis, keysOf(shard).lease, consumerId).catch(() => undefined);
+    };
+    const worker = workers.get(shard);
+    if (worker === undefined) release();
+    else void worker.finally(release);
   }
 
   function scheduleMaintenance(): void {
@@ -231,7 +251,8 @@ export function createDurableUpdateQueue(options: DurableUpdateQueueOptions): Du
             : 'non-error thrown';
         if (attempts >= settings.maxAttempts) break;
         attempts++;
-        if (!running) return; // leave it pending: the next holder retries it
+        // Leave it pending: the shard's next holder claims and retries it.
+        if (!running || !owned.has(shard)) return;
         await idle(settings.retryDelayMs * attempts);
       }
     }
@@ -308,9 +329,10 @@ export function createDurableUpdateQueue(options: DurableUpdateQueueOptions): Du
         }),
       ]);
       clearTimeout(timer);
-      for (const shard of owned)
+      for (const shard of [...owned, ...handingBack])
         await releaseLease(redis, keysOf(shard).lease, consumerId).catch(() => undefined);
       owned.clear();
+      handingBack.clear();
       await redis.call('ZREM', consumersKey, consumerId).catch(() => undefined);
     },
     ownedShards: () => [...owned].sort((a, b) => a - b),
