@@ -1,5 +1,7 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CHANNELS } from '@portcullis/core';
 import { type RedisServer, startRedisServer } from '@portcullis/testkit';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
@@ -41,6 +43,13 @@ describe('handing updates to the durable queue', () => {
       await gate;
       handled.push(ctx.update.update_id);
     });
+    // One received and one handled event per update, from the consumer: the
+    // intake publishing too made updates_in_flight grow by one per update.
+    const events: string[] = [];
+    const onReceived = (e: unknown) => events.push(`received ${(e as { source: string }).source}`);
+    const onHandled = () => events.push('handled');
+    subscribe(CHANNELS.updateReceived, onReceived);
+    subscribe(CHANNELS.updateHandled, onHandled);
     const updates = createUpdateFactory();
     server.pushUpdate(updates.text('a'), updates.text('b', { userId: 2 }), updates.text('c'));
     void bot.startPolling({ durable: queue, timeoutSeconds: 1 });
@@ -51,7 +60,15 @@ describe('handing updates to the durable queue', () => {
     await until(() => handled.length === 3);
     await bot.close();
     await queue.stop();
+    unsubscribe(CHANNELS.updateReceived, onReceived);
+    unsubscribe(CHANNELS.updateHandled, onHandled);
     expect(handled.sort()).toEqual([1, 2, 3]);
+    expect(events.filter((e) => e.startsWith('received')).sort()).toEqual([
+      'received queue',
+      'received queue',
+      'received queue',
+    ]);
+    expect(events.filter((e) => e === 'handled')).toHaveLength(3);
   });
 
   it('answers a webhook 200 once the queue holds the update and 503 when it cannot', async () => {

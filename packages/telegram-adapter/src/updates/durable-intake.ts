@@ -1,7 +1,6 @@
 import type { Update } from '@grammyjs/types';
-import { CHANNELS, PortcullisError, publish } from '@portcullis/core';
+import { PortcullisError } from '@portcullis/core';
 import type { UpdatePipeline } from './update-pipeline';
-import { updateTypeOf } from './update-type';
 
 /** Anything updates can be durably appended to, such as `createDurableUpdateQueue()`. */
 export interface DurableSink {
@@ -12,7 +11,9 @@ export interface DurableSink {
 /**
  * An intake for the poller that hands updates to a durable queue instead of
  * handling them: an update counts as settled (and its offset is confirmed)
- * once the queue holds it. A failed append leaves it unconfirmed.
+ * once the queue holds it. A failed append leaves it unconfirmed. It
+ * publishes no update events: the consumer's pipeline does, once per update
+ * (source `queue`), as with a webhook's durable intake.
  *
  * @example
  * ```ts
@@ -23,12 +24,7 @@ export interface DurableSink {
 export function durableIntake(sink: DurableSink): UpdatePipeline {
   let inFlight = 0;
   return {
-    async process(update, source) {
-      publish(CHANNELS.updateReceived, () => ({
-        updateId: update.update_id,
-        updateType: updateTypeOf(update),
-        source,
-      }));
+    async process(update) {
       inFlight++;
       try {
         await sink.enqueue(update);
