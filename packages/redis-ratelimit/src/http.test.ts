@@ -76,3 +76,56 @@ describe('rateLimit middleware on a real node:http server', () => {
     expect((await call('c')).status).toBe(429);
   });
 });
+
+describe('rateLimit middleware with keys built from requests, on a real node:http server', () => {
+  const policy = definePolicy({
+    name: 'ip',
+    windows: [{ name: 'minute', limit: 1, windowMs: 60_000 }],
+  });
+
+  /** Serves `middleware` on 127.0.0.1; answers 500 when it throws. */
+  async function serve(middleware: ReturnType<typeof rateLimit>) {
+    const server = createServer((req, res) => {
+      middleware(req, res, () => res.end('ok')).catch(() => {
+        res.statusCode = 500;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    return {
+      status: async (client: string) =>
+        (await fetch(url, { headers: { 'x-client': client } })).status,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('limits an over-long key by its hash instead of failing the request', async () => {
+    const limiter = createRateLimiter({ policy });
+    const server = await serve(
+      rateLimit({ limits: [{ limiter, key: (req) => `ip:${req.headers['x-client']}` }] }),
+    );
+    const long = 'x'.repeat(600);
+    expect(await server.status(long)).toBe(200);
+    expect(await server.status(long)).toBe(429);
+    // Another over-long value is another subject.
+    expect(await server.status(`${long}y`)).toBe(200);
+    await server.close();
+  });
+
+  it('gives back what earlier limits took when a later one throws', async () => {
+    const first = createRateLimiter({ policy });
+    const broken = createRateLimiter({ policy });
+    const server = await serve(
+      rateLimit({
+        limits: [
+          { limiter: first, key: () => 'all' },
+          { limiter: broken, key: () => 'all', cost: () => 5 },
+        ],
+      }),
+    );
+    expect(await server.status('a')).toBe(500);
+    expect((await first.peek('all')).remaining).toEqual({ minute: 1 });
+    await server.close();
+  });
+});

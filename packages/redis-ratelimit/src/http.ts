@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalidOption } from '@portcullis/core';
 import type { RateLimiter, RateLimitResult } from './limiter';
@@ -37,7 +38,10 @@ export function rateLimitHeaders(results: readonly RateLimitResult[]): Record<st
 /** One limiter applied by {@link rateLimit}. */
 export interface HttpLimit {
   readonly limiter: RateLimiter;
-  /** The subject of a request (IP, API key…); `undefined` skips this limit. */
+  /**
+   * The subject of a request (IP, API key…); `undefined` skips this limit. A
+   * key over 512 characters is limited by its SHA-256 instead.
+   */
   readonly key: (request: IncomingMessage) => string | undefined;
   /** Units a request costs. @default () => 1 */
   readonly cost?: (request: IncomingMessage) => number;
@@ -53,6 +57,19 @@ export interface RateLimitMiddlewareOptions {
     response: ServerResponse,
     results: readonly RateLimitResult[],
   ) => void;
+}
+
+/** Longest key a limiter takes; longer keys built from a request are hashed. */
+const MAX_KEY_LENGTH = 512;
+
+/**
+ * A request-derived key the limiter accepts: one longer than it allows (an
+ * oversized header, say) becomes its SHA-256, so it is still limited on its
+ * own rather than failing the request.
+ */
+function boundedKey(key: string): string {
+  if (typeof key !== 'string' || key.length <= MAX_KEY_LENGTH) return key;
+  return `sha256:${createHash('sha256').update(key).digest('base64url')}`;
 }
 
 /**
@@ -86,23 +103,29 @@ export function rateLimit(options: RateLimitMiddlewareOptions) {
   ): Promise<boolean> {
     const results: RateLimitResult[] = [];
     const admitted: Array<{ limit: HttpLimit; key: string; cost: number }> = [];
+    // All-or-nothing across policies too: give back what earlier limits took.
+    const refundAdmitted = () =>
+      Promise.all(admitted.map(({ limit, key, cost }) => limit.limiter.refund(key, cost)));
     let denied = false;
-    for (const limit of options.limits) {
-      const key = limit.key(request);
-      if (key === undefined) continue;
-      const cost = limit.cost?.(request) ?? 1;
-      const result = await limit.limiter.consume(key, cost);
-      results.push(result);
-      if (!result.allowed) {
-        denied = true;
-        break;
+    try {
+      for (const limit of options.limits) {
+        const raw = limit.key(request);
+        if (raw === undefined) continue;
+        const key = boundedKey(raw);
+        const cost = limit.cost?.(request) ?? 1;
+        const result = await limit.limiter.consume(key, cost);
+        results.push(result);
+        if (!result.allowed) {
+          denied = true;
+          break;
+        }
+        admitted.push({ limit, key, cost });
       }
-      admitted.push({ limit, key, cost });
+    } catch (error) {
+      await refundAdmitted().catch(() => undefined);
+      throw error;
     }
-    if (denied) {
-      // All-or-nothing across policies too: give back what earlier limits took.
-      await Promise.all(admitted.map(({ limit, key, cost }) => limit.limiter.refund(key, cost)));
-    }
+    if (denied) await refundAdmitted();
     for (const [name, value] of Object.entries(rateLimitHeaders(results)))
       response.setHeader(name, value);
     if (denied) {
