@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     expect(config.SERVICE_TIMEOUT_MS).toBe(3000);
     expect(config.WEBHOOK_RATE_LIMIT_PER_SECOND).toBe(100);
     expect(config.WEBHOOK_RATE_LIMIT_BURST).toBe(50);
+    expect(config.WEBHOOK_MAX_IN_FLIGHT).toBe(1000);
     expect(config.TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND).toBe(30);
   });
 
@@ -43,19 +44,23 @@ describe('loadConfig', () => {
       ...valid,
       WEBHOOK_RATE_LIMIT_PER_SECOND: '400',
       WEBHOOK_RATE_LIMIT_BURST: '0',
+      WEBHOOK_MAX_IN_FLIGHT: '50',
       TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND: '100',
     });
     expect(config.WEBHOOK_RATE_LIMIT_PER_SECOND).toBe(400);
     expect(config.WEBHOOK_RATE_LIMIT_BURST).toBe(0);
+    expect(config.WEBHOOK_MAX_IN_FLIGHT).toBe(50);
     expect(config.TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND).toBe(100);
     const variables = problemsOf({
       ...valid,
       WEBHOOK_RATE_LIMIT_PER_SECOND: '0',
       WEBHOOK_RATE_LIMIT_BURST: '-1',
+      WEBHOOK_MAX_IN_FLIGHT: '0',
       TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND: 'fast',
     }).map((p) => p.variable);
     expect(variables.sort()).toEqual([
       'TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND',
+      'WEBHOOK_MAX_IN_FLIGHT',
       'WEBHOOK_RATE_LIMIT_BURST',
       'WEBHOOK_RATE_LIMIT_PER_SECOND',
     ]);

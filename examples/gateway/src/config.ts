@@ -86,6 +86,7 @@ const schema = z
     DURABLE_INGEST: booleanFlag.default(false),
     WEBHOOK_RATE_LIMIT_PER_SECOND: z.coerce.number().int().positive().default(100),
     WEBHOOK_RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(50),
+    WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(1000),
     TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
   })
   .superRefine((env, context) => {

@@ -146,6 +146,7 @@ export function createGateway(config: GatewayConfig, overrides: GatewayOverrides
     ? createWebhookHandler({
         ...(queue ? { durable: queue } : { pipeline: bot.pipeline }),
         ...(config.TELEGRAM_WEBHOOK_SECRET ? { secretToken: config.TELEGRAM_WEBHOOK_SECRET } : {}),
+        maxInFlight: config.WEBHOOK_MAX_IN_FLIGHT,
       })
     : undefined;
 

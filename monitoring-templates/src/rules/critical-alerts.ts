@@ -35,7 +35,10 @@ export function criticalAlerts(schema: MetricSchema, recorded: RecordedNames): A
     );
   const webhookOutcome = (outcome: string, values: string) =>
     series(webhook.name, { outcome: webhook.value('outcome', outcome) }, values);
-  const failedWebhooks = `${webhook.value('outcome', 'failed')}|${webhook.value('outcome', 'timeout')}`;
+  // Refusals at capacity (`overloaded`) count too: Telegram backs off from them alike.
+  const failedWebhooks = ['failed', 'timeout', 'overloaded']
+    .map((outcome) => webhook.value('outcome', outcome))
+    .join('|');
   const timeout = serviceErrors.value('error_code', 'timeout');
 
   return [
@@ -154,10 +157,15 @@ export function criticalAlerts(schema: MetricSchema, recorded: RecordedNames): A
       ),
       for: '5m',
       summary: 'Telegram webhook deliveries fail',
-      description: `Over ${percent(THRESHOLDS.webhookFailureRatio)} of webhook requests to {{ $labels.job }} failed or timed out for 5 minutes; Telegram slows delivery and eventually drops updates.`,
+      description: `Over ${percent(THRESHOLDS.webhookFailureRatio)} of webhook requests to {{ $labels.job }} failed, timed out or were refused at capacity for 5 minutes; Telegram slows delivery and eventually drops updates.`,
       tests: {
         evalTime: '20m',
-        firing: [webhookOutcome('accepted', '0+60x30'), webhookOutcome('failed', '0+30x30')],
+        // 15 failed of 75 alone is 20%, not over it: the refusals make it fire.
+        firing: [
+          webhookOutcome('accepted', '0+60x30'),
+          webhookOutcome('failed', '0+15x30'),
+          webhookOutcome('overloaded', '0+15x30'),
+        ],
         firingLabels: job,
         quiet: [webhookOutcome('accepted', '0+60x30'), webhookOutcome('failed', '0+6x30')],
       },

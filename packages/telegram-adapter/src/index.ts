@@ -89,6 +89,7 @@ export type {
   DedupStoreOptions,
   MemoryDedupStoreOptions,
   RedisDedupStoreOptions,
+  RenewableDedupStore,
 } from './updates/dedup';
 export { createMemoryDedupStore, createRedisDedupStore } from './updates/dedup';
 export type { DurableSink } from './updates/durable-intake';

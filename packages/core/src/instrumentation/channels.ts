@@ -248,6 +248,7 @@ export interface OutboundQueueEvent {
 
 /** Payload of {@link CHANNELS.webhookRequest}. */
 export interface WebhookRequestEvent {
+  /** `overloaded`: refused (503) because `maxInFlight` updates were in flight. */
   readonly outcome:
     | 'accepted'
     | 'bad_secret'
@@ -255,7 +256,8 @@ export interface WebhookRequestEvent {
     | 'too_large'
     | 'bad_method'
     | 'timeout'
-    | 'failed';
+    | 'failed'
+    | 'overloaded';
   readonly status: number;
   readonly durationMs: number;
 }

@@ -58,6 +58,7 @@ const WEBHOOK_OUTCOME = label('outcome', 'How the request was answered', [
   'bad_method',
   'timeout',
   'failed',
+  'overloaded',
 ]);
 
 /** Webhook ingress. */

@@ -132,6 +132,16 @@ describe('instrument', () => {
     `);
   });
 
+  it('records a webhook update refused at maxInFlight as overloaded, not as other', async () => {
+    const { metrics } = start();
+    publish(CHANNELS.webhookRequest, { outcome: 'overloaded', status: 503, durationMs: 0.25 });
+    expect(await catalogSamples(metrics.registry)).toMatchInlineSnapshot(`
+      "portcullis_webhook_requests_total{outcome="overloaded"} 1
+      portcullis_webhook_request_duration_seconds_sum{outcome="overloaded"} 0.00025
+      portcullis_webhook_request_duration_seconds_count{outcome="overloaded"} 1"
+    `);
+  });
+
   it('records services, retries, breakers, bulkheads, limits, Redis, Telegram, outbound and signing', async () => {
     const { metrics } = start({ breakers: ['shifts'] });
     const service = { service: 'users', method: 'GET', route: '/users/:id' };

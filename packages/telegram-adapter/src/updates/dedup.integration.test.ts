@@ -39,4 +39,18 @@ describe('Redis dedup store on a real redis-server', () => {
     expect(await store.claim(1)).toBe('claimed');
     expect(await redis.pttl('t3:1')).toBeLessThanOrEqual(5_000);
   });
+
+  it('renews a claim in force by a full lease, and leaves a handled or lapsed id alone', async () => {
+    const store = createRedisDedupStore({ redis, prefix: 't4', leaseMs: 5_000 });
+    await store.claim(1);
+    await redis.pexpire('t4:1', 100); // most of the lease gone
+    expect(await store.renew(1)).toBe(true);
+    expect(await redis.pttl('t4:1')).toBeGreaterThan(4_000);
+    await store.complete(1);
+    expect(await store.renew(1)).toBe(false);
+    expect(await redis.ttl('t4:1')).toBeGreaterThanOrEqual(86_399);
+    expect(await store.renew(2)).toBe(false);
+    expect(await redis.exists('t4:2')).toBe(0);
+    expect(store.leaseMs).toBe(5_000);
+  });
 });

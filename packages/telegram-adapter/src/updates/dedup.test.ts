@@ -70,6 +70,24 @@ describe('memory dedup store', () => {
     expect(await store.claim(3)).toBe('busy');
   });
 
+  it('renews a claim in force by a full lease, and refuses a lapsed or handled one', async () => {
+    const clock = createTestClock();
+    const store = createMemoryDedupStore({ clock, leaseMs: 1000 });
+    await store.claim(1);
+    clock.advance(900);
+    expect(await store.renew(1)).toBe(true);
+    clock.advance(900);
+    // 1800 ms after the claim; sweeping drops the first lease's record, not the claim.
+    expect(await store.claim(1)).toBe('busy');
+    clock.advance(101);
+    expect(await store.renew(1)).toBe(false);
+    expect(await store.claim(1)).toBe('claimed');
+    await store.complete(1);
+    expect(await store.renew(1)).toBe(false);
+    expect(await store.renew(2)).toBe(false);
+    expect(store.leaseMs).toBe(1000);
+  });
+
   it('release gives the claim back', async () => {
     const store = createMemoryDedupStore();
     await store.claim(1);

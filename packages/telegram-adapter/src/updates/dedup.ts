@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { CHANNELS, invalidOption, publish } from '@portcullis/core';
 import { type Clock, systemClock } from '../clock';
+import { luaScript, runScript } from '../durable/redis-script';
 import type { RedisCallLike } from '../durable/redis-streams-like';
 import { ExpiryQueue } from './expiry-queue';
 
@@ -25,13 +26,30 @@ export interface DedupStore {
   complete(updateId: number): Promise<void>;
   /** Gives a claimed update back (its handling did not happen). */
   release(updateId: number): Promise<void>;
+  /**
+   * Restarts the lease of a claim still in force; resolves `false` when the id
+   * is not claimed (the lease lapsed, or it is handled). The pipeline renews
+   * each claim it holds every `leaseMs / 3`, so a claim lasts as long as its
+   * worker lives, however long the update waits behind its chat's earlier
+   * ones. A store without it keeps the lease counted from `claim()`: an update
+   * waiting longer can then be claimed and handled again by a re-delivery.
+   */
+  renew?(updateId: number): Promise<boolean>;
+  /** The lease `claim()` and `renew()` grant, in ms (needed with `renew`). */
+  readonly leaseMs?: number;
 }
+
+/** A {@link DedupStore} that renews claims, as both built-in stores do. */
+export type RenewableDedupStore = DedupStore & Required<Pick<DedupStore, 'renew' | 'leaseMs'>>;
 
 /** Options shared by the dedup stores. */
 export interface DedupStoreOptions {
   /** How long a handled id is remembered; at least 86400 (Telegram keeps updates 24 h). @default 86400 */
   readonly ttlSeconds?: number;
-  /** How long a claim lasts without completion (set above your handler timeout). @default 60000 */
+  /**
+   * How long a claim lasts without completion or renewal: after a worker dies,
+   * the time until another may take its updates. @default 60000
+   */
   readonly leaseMs?: number;
 }
 
@@ -63,7 +81,7 @@ export interface MemoryDedupStoreOptions extends DedupStoreOptions {
  */
 export function createMemoryDedupStore(
   options: MemoryDedupStoreOptions = {},
-): DedupStore & { readonly size: number } {
+): RenewableDedupStore & { readonly size: number } {
   const { ttlSeconds, leaseMs } = resolve(options);
   const clock = options.clock ?? systemClock;
   const maxEntries = options.maxEntries ?? 1_000_000;
@@ -108,6 +126,17 @@ export function createMemoryDedupStore(
     async release(updateId) {
       if (entries.get(updateId)?.done === false) entries.delete(updateId);
     },
+    async renew(updateId) {
+      const now = clock.now();
+      const entry = entries.get(updateId);
+      if (entry === undefined || entry.done || entry.expiresAt <= now) return false;
+      // The record of the previous expiry goes stale; `forget` skips it.
+      const expiresAt = now + leaseMs;
+      entries.set(updateId, { done: false, expiresAt });
+      leases.push(updateId, expiresAt);
+      return true;
+    },
+    leaseMs,
     get size() {
       return entries.size;
     },
@@ -122,11 +151,17 @@ export interface RedisDedupStoreOptions extends DedupStoreOptions {
   readonly prefix?: string;
 }
 
+// Restarts a claim's lease; a handled id (`d`) or a lapsed claim is left alone.
+const RENEW = luaScript(
+  "if redis.call('GET', KEYS[1]) == 'p' then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0",
+);
+
 /**
  * A dedup store shared by replicas: `SET key p NX PX leaseMs` claims,
- * `SET key d EX ttlSeconds` completes.
+ * `SET key d EX ttlSeconds` completes, a one-key script renews (`PEXPIRE`
+ * while the value is still `p`).
  */
-export function createRedisDedupStore(options: RedisDedupStoreOptions): DedupStore {
+export function createRedisDedupStore(options: RedisDedupStoreOptions): RenewableDedupStore {
   const { ttlSeconds, leaseMs } = resolve(options);
   const { redis } = options;
   const prefix = options.prefix ?? 'portcullis:dedup';
@@ -165,5 +200,11 @@ export function createRedisDedupStore(options: RedisDedupStoreOptions): DedupSto
       timed('dedup_release', async () => {
         await redis.call('DEL', `${prefix}:${updateId}`);
       }),
+    renew: (updateId) =>
+      timed(
+        'dedup_renew',
+        async () => (await runScript(redis, RENEW, `${prefix}:${updateId}`, leaseMs)) === 1,
+      ),
+    leaseMs,
   };
 }

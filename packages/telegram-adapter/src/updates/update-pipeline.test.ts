@@ -1,9 +1,9 @@
 import { CHANNELS, subscribe } from '@portcullis/core';
 import { describe, expect, it } from 'vitest';
-import { createTestClock, settle } from '../testing/test-clock';
+import { createTestClock, settle, type TestClock } from '../testing/test-clock';
 import { createUpdateFactory } from '../testing/update-factory';
-import { createMemoryDedupStore } from './dedup';
-import { createUpdatePipeline } from './update-pipeline';
+import { createMemoryDedupStore, type DedupStore } from './dedup';
+import { createUpdatePipeline, type UpdatePipeline } from './update-pipeline';
 
 describe('update pipeline', () => {
   it('handles an update once and drops the duplicate', async () => {
@@ -59,6 +59,87 @@ describe('update pipeline', () => {
     const pipeline = createUpdatePipeline({ dedup, handler: async () => void calls++ });
     expect(await pipeline.process(update, 'webhook')).toBe('busy');
     expect(calls).toBe(0);
+  });
+
+  describe('a claim held while its update waits behind its chat', () => {
+    // Two hung updates ahead of `third` keep it 12 s in its chat's lane, longer
+    // than the 10 s lease: a lease counted from arrival lapsed at 10 s and a
+    // re-delivery was claimed and handled a second time.
+    const leaseMs = 10_000;
+    const handlerTimeoutMs = 6000;
+
+    function replica(clock: TestClock, dedup: DedupStore, calls: Map<number, number>) {
+      return createUpdatePipeline({
+        clock,
+        dedup,
+        handlerTimeoutMs,
+        handler: async (u) => {
+          calls.set(u.update_id, (calls.get(u.update_id) ?? 0) + 1);
+          if (u.message?.text === 'hang') await new Promise(() => {});
+        },
+      });
+    }
+
+    function queueBehindTwoHungUpdates(pipeline: UpdatePipeline) {
+      const updates = createUpdateFactory();
+      void pipeline.process(updates.text('hang'), 'webhook');
+      void pipeline.process(updates.text('hang'), 'webhook');
+      const third = updates.text('third');
+      return { third, outcome: pipeline.process(third, 'webhook') };
+    }
+
+    it('is renewed, so a re-delivery to the same process past the lease is busy, not a second copy', async () => {
+      const clock = createTestClock();
+      const calls = new Map<number, number>();
+      const pipeline = replica(clock, createMemoryDedupStore({ clock, leaseMs }), calls);
+      const { third, outcome } = queueBehindTwoHungUpdates(pipeline);
+      await clock.advanceAsync(leaseMs + 1, 1000);
+      // Telegram re-sends it after a slow answer.
+      const again = pipeline.process(third, 'webhook');
+      await clock.advanceAsync(2 * handlerTimeoutMs - leaseMs, 1000);
+      expect([await outcome, await again]).toEqual(['handled', 'busy']);
+      expect(calls.get(third.update_id)).toBe(1);
+    });
+
+    it('keeps another replica sharing the store from handling it past the lease', async () => {
+      const clock = createTestClock();
+      const calls = new Map<number, number>();
+      const dedup = createMemoryDedupStore({ clock, leaseMs });
+      const a = replica(clock, dedup, calls);
+      const b = replica(clock, dedup, calls);
+      const { third, outcome } = queueBehindTwoHungUpdates(a);
+      await clock.advanceAsync(leaseMs + 1, 1000);
+      // The re-send reaches replica b.
+      expect(await b.process(third, 'webhook')).toBe('busy');
+      await clock.advanceAsync(2 * handlerTimeoutMs - leaseMs, 1000);
+      expect(await outcome).toBe('handled');
+      expect(calls.get(third.update_id)).toBe(1);
+    });
+
+    it('stops being renewed once handled, so the done mark is not touched', async () => {
+      const clock = createTestClock();
+      const dedup = createMemoryDedupStore({ clock, leaseMs });
+      const pipeline = replica(clock, dedup, new Map());
+      const update = createUpdateFactory().text('quick');
+      expect(await pipeline.process(update, 'polling')).toBe('handled');
+      expect(clock.pendingTimers).toBe(0);
+      expect(await dedup.claim(update.update_id)).toBe('done');
+    });
+
+    it('is claimed again before it runs when a renewal found it lapsed, and yields to the worker that took it', async () => {
+      const clock = createTestClock();
+      const calls = new Map<number, number>();
+      const dedup = createMemoryDedupStore({ clock, leaseMs });
+      // The store loses the claim (as Redis would after being unreachable for a lease).
+      const lapsing: DedupStore = { ...dedup, renew: async () => false, leaseMs };
+      const pipeline = replica(clock, lapsing, calls);
+      const { third, outcome } = queueBehindTwoHungUpdates(pipeline);
+      await clock.advanceAsync(leaseMs + 1, 1000);
+      expect(await dedup.claim(third.update_id)).toBe('claimed'); // another worker
+      await clock.advanceAsync(2 * handlerTimeoutMs - leaseMs, 1000);
+      expect(await outcome).toBe('busy');
+      expect(calls.get(third.update_id)).toBeUndefined();
+    });
   });
 
   it('counts a throwing handler as failed and does not reject', async () => {

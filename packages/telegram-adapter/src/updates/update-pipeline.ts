@@ -10,7 +10,8 @@ import {
 import { type Clock, systemClock } from '../clock';
 import { orderingKeyOf } from '../durable/update-shard';
 import { createChatSequencer } from './chat-sequencer';
-import type { DedupStore } from './dedup';
+import { type KeptClaim, keepClaim } from './claim-keeper';
+import type { ClaimResult, DedupStore } from './dedup';
 import { updateTypeOf } from './update-type';
 
 /** Handles one update; `signal` aborts when the handler deadline passes. */
@@ -104,12 +105,27 @@ export function createUpdatePipeline(options: UpdatePipelineOptions): UpdatePipe
     });
   }
 
+  // Runs in the update's turn in its chat lane. A claim whose renewal found it
+  // lapsed (the store was unreachable for most of a lease) is taken again
+  // here, so a worker that took it meanwhile keeps it.
+  async function admit(
+    update: Update,
+    claim: KeptClaim | undefined,
+  ): Promise<'handled' | 'failed' | 'timeout' | Exclude<ClaimResult, 'claimed'>> {
+    if (dedup && claim?.lost) {
+      const again = await dedup.claim(update.update_id);
+      if (again !== 'claimed') return again;
+    }
+    return runWithDeadline(update);
+  }
+
   return {
     async process(update, source) {
       const updateId = update.update_id;
       const updateType = updateTypeOf(update);
       publish(CHANNELS.updateReceived, () => ({ updateId, updateType, source }));
       inFlight++;
+      let kept: KeptClaim | undefined;
       try {
         if (dedup) {
           const claim = await dedup.claim(updateId);
@@ -118,9 +134,19 @@ export function createUpdatePipeline(options: UpdatePipelineOptions): UpdatePipe
               publish(CHANNELS.updateDuplicate, () => ({ updateId, updateType }));
             return claim === 'done' ? 'duplicate' : 'busy';
           }
+          // Claimed on arrival, not once admitted: other workers see it as taken
+          // (`busy`) while it waits here, instead of handling a re-delivery of
+          // it ahead of the earlier updates of its chat queued here. Renewed,
+          // so that holds however long it waits.
+          kept = keepClaim(dedup, updateId, clock);
         }
         const started = performance.now();
-        const outcome = await sequencer.run(orderingKeyOf(update), () => runWithDeadline(update));
+        const outcome = await sequencer.run(orderingKeyOf(update), () => admit(update, kept));
+        if (outcome === 'busy') return 'busy';
+        if (outcome === 'done') {
+          publish(CHANNELS.updateDuplicate, () => ({ updateId, updateType }));
+          return 'duplicate';
+        }
         if (dedup) await dedup.complete(updateId);
         publish(CHANNELS.updateHandled, () => ({
           updateId,
@@ -131,6 +157,7 @@ export function createUpdatePipeline(options: UpdatePipelineOptions): UpdatePipe
         }));
         return outcome;
       } finally {
+        kept?.stop();
         inFlight--;
       }
     },

@@ -39,6 +39,10 @@ async function listen(server: Server): Promise<string> {
 }
 
 async function post(url: string, body: string, headers: Record<string, string> = {}) {
+  return (await deliver(url, body, headers)).status;
+}
+
+async function deliver(url: string, body: string, headers: Record<string, string> = {}) {
   const response = await request(url, {
     method: 'POST',
     headers: {
@@ -49,7 +53,19 @@ async function post(url: string, body: string, headers: Record<string, string> =
     body,
   });
   await response.body.dump();
-  return response.statusCode;
+  return { status: response.statusCode, retryAfter: response.headers['retry-after'] };
+}
+
+/** A handler held until `release()`, counting the updates it started. */
+function heldHandler() {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const started: number[] = [];
+  const handler = (u: Update) => {
+    started.push(u.update_id);
+    return gate;
+  };
+  return { handler, started, release };
 }
 
 const update = JSON.stringify(createUpdateFactory().text('hi'));
@@ -114,6 +130,23 @@ describe.each(Object.entries(mounts))('webhook on %s', (_name, mount) => {
     expect(handled).toEqual([]);
   });
 
+  it('refuses an update beyond maxInFlight with 503 and Retry-After, and handles its re-send once', async () => {
+    const held = heldHandler();
+    const { pipeline, handled } = recordingPipeline(held.handler);
+    const url = await mount({ pipeline, secretToken: SECRET, maxInFlight: 2 });
+    const updates = createUpdateFactory();
+    const [a, b, c] = [1, 2, 3].map((userId) => JSON.stringify(updates.text('hi', { userId })));
+    const first = [post(url, a!), post(url, b!)];
+    await until(() => held.started.length === 2);
+    expect(await deliver(url, c!)).toEqual({ status: 503, retryAfter: '1' });
+    held.release();
+    expect(await Promise.all(first)).toEqual([200, 200]);
+    // Telegram re-sends it: nothing was claimed for it, so it is handled now, and once.
+    expect(await post(url, c!)).toBe(200);
+    expect(await post(url, c!)).toBe(200);
+    expect(handled.sort()).toEqual([1, 2, 3]);
+  });
+
   it('rejects invalid JSON and a body that is not an update with 400', async () => {
     const { pipeline, handled } = recordingPipeline();
     const url = await mount({ pipeline, secretToken: SECRET });
@@ -137,6 +170,84 @@ describe('webhook instrumentation', () => {
     await post(url, 'x'.repeat(2000));
     off();
     expect(outcomes).toEqual(['accepted 200', 'bad_secret 401', 'bad_body 400', 'too_large 413']);
+  });
+});
+
+describe('webhook maxInFlight', () => {
+  const mount = mounts['node:http']!;
+
+  it('with Telegram retries, an update refused at capacity is handled exactly once later', async () => {
+    const server = await createBotApiTestServer({ webhookRetryDelaysMs: [30, 30, 30, 30, 30] });
+    cleanups.push(() => server.close());
+    const held = heldHandler();
+    const { pipeline, handled } = recordingPipeline(held.handler);
+    const url = await mount({ pipeline, secretToken: SECRET, maxInFlight: 2 });
+    const answers: string[] = [];
+    const off = subscribe(CHANNELS.webhookRequest, (e) => answers.push(`${e.outcome} ${e.status}`));
+    cleanups.push(off);
+    server.webhook.url = url;
+    server.webhook.secretToken = SECRET;
+    const updates = createUpdateFactory();
+    // Three chats, delivered concurrently: whichever comes third is refused.
+    server.pushUpdate(...[1, 2, 3].map((userId) => updates.text('hi', { userId })));
+    await until(() => answers.includes('overloaded 503'));
+    expect(held.started).toHaveLength(2);
+    expect(handled).toEqual([]);
+    held.release();
+    await until(() => server.webhook.delivered.length === 3);
+    expect(handled.sort()).toEqual([1, 2, 3]);
+    expect(held.started.sort()).toEqual([1, 2, 3]);
+    expect(server.webhook.dropped).toEqual([]);
+    expect(answers.filter((a) => a !== 'overloaded 503')).toEqual([
+      'accepted 200',
+      'accepted 200',
+      'accepted 200',
+    ]);
+  });
+
+  it('keeps an update’s slot after the budget answer until its handler finishes', async () => {
+    const clock = createTestClock();
+    const held = heldHandler();
+    const { pipeline, handled } = recordingPipeline(held.handler);
+    const url = await mount({ pipeline, clock, budgetMs: 5000, maxInFlight: 1 });
+    const updates = createUpdateFactory();
+    const slow = post(url, JSON.stringify(updates.text('slow', { userId: 1 })));
+    await until(() => held.started.length === 1);
+    clock.advance(5000);
+    expect(await slow).toBe(503); // the budget passed; the handler still runs
+    const other = JSON.stringify(updates.text('other', { userId: 2 }));
+    expect(await deliver(url, other)).toEqual({ status: 503, retryAfter: '1' });
+    held.release();
+    await until(() => handled.length === 1);
+    expect(await post(url, other)).toBe(200);
+    expect(handled).toEqual([1, 2]);
+  });
+
+  it('counts updates handed to a durable queue until it holds them', async () => {
+    let stored!: () => void;
+    const appended: number[] = [];
+    const durable = {
+      enqueue: (u: Update) =>
+        new Promise<void>((resolve) => {
+          appended.push(u.update_id);
+          stored = resolve;
+        }),
+    };
+    const url = await mount({ durable, maxInFlight: 1 });
+    const updates = createUpdateFactory();
+    const first = post(url, JSON.stringify(updates.text('a')));
+    await until(() => appended.length === 1);
+    expect(await post(url, JSON.stringify(updates.text('b')))).toBe(503);
+    stored();
+    expect(await first).toBe(200);
+    expect(appended).toEqual([1]);
+  });
+
+  it('refuses a maxInFlight that is not a positive integer', () => {
+    const { pipeline } = recordingPipeline();
+    expect(() => createWebhookHandler({ pipeline, maxInFlight: 0 })).toThrow(
+      'Expected `maxInFlight` to be a positive integer, got 0',
+    );
   });
 });
 

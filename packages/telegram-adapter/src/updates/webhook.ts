@@ -29,6 +29,20 @@ export type WebhookOptions = WebhookTarget & {
    * @default 'retry'
    */
   readonly onBudgetExceeded?: 'retry' | 'accept';
+  /**
+   * Updates accepted and not yet finished (handled, or held by the durable
+   * queue) at most, as polling's `maxInFlight`. One counts from acceptance
+   * until the pipeline settles it, which may be after its answer (past
+   * `budgetMs`). Beyond it an update is refused with 503 Service Unavailable
+   * and `Retry-After: 1`, before anything is claimed in the dedup store, so
+   * Telegram re-sends it later (it re-sends every non-2xx answer) and the
+   * re-send is handled as if new. 503, not 429: 429 says the client sent too
+   * many requests, 503 that the server is overloaded for now, which is the
+   * case here; it is also what the webhook answers for the other
+   * "come back later" cases (budget passed, claimed elsewhere).
+   * @default 1000
+   */
+  readonly maxInFlight?: number;
   /** Time source for the budget. @default the real clock */
   readonly clock?: Clock;
 };
@@ -37,6 +51,8 @@ export type WebhookOptions = WebhookTarget & {
 export interface WebhookAnswer {
   readonly status: number;
   readonly outcome: WebhookRequestEvent['outcome'];
+  /** Sent as the `Retry-After` header (with `overloaded`). */
+  readonly retryAfterSeconds?: number;
 }
 
 /** The transport-independent webhook logic the node, express and fastify adapters share. */
@@ -48,9 +64,14 @@ export interface WebhookProcessor {
     readonly body: unknown;
   }): Promise<WebhookAnswer>;
   readonly maxBodyBytes: number;
+  /** Updates accepted and not yet finished (see `maxInFlight`). */
+  readonly inFlight: number;
 }
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+const ACCEPTED: WebhookAnswer = { status: 200, outcome: 'accepted' };
+const FAILED: WebhookAnswer = { status: 503, outcome: 'failed' };
+const OVERLOADED: WebhookAnswer = { status: 503, outcome: 'overloaded', retryAfterSeconds: 1 };
 
 /** Builds the shared webhook logic; see {@link createWebhookHandler}. */
 export function createWebhookProcessor(options: WebhookOptions): WebhookProcessor {
@@ -64,8 +85,27 @@ export function createWebhookProcessor(options: WebhookOptions): WebhookProcesso
   if (!Number.isInteger(budgetMs) || budgetMs <= 0 || budgetMs >= 60_000)
     throw invalidOption('budgetMs', 'a positive integer below 60000', budgetMs);
   const policy = options.onBudgetExceeded ?? 'retry';
+  const maxInFlight = options.maxInFlight ?? 1000;
+  if (!Number.isInteger(maxInFlight) || maxInFlight <= 0)
+    throw invalidOption('maxInFlight', 'a positive integer', maxInFlight);
   const clock = options.clock ?? systemClock;
   const expected = secretToken === undefined ? undefined : digest(secretToken);
+  let inFlight = 0;
+
+  // Holds a slot until the update is handled or queued, even past the answer.
+  async function dispatch(update: Update): Promise<WebhookAnswer> {
+    try {
+      if ('durable' in options) {
+        await options.durable.enqueue(update);
+        return ACCEPTED;
+      }
+      return (await options.pipeline.process(update, 'webhook')) === 'busy' ? FAILED : ACCEPTED;
+    } catch {
+      return FAILED;
+    } finally {
+      inFlight--;
+    }
+  }
 
   async function decide(request: Parameters<WebhookProcessor>[0]): Promise<WebhookAnswer> {
     if (request.method !== 'POST') return { status: 405, outcome: 'bad_method' };
@@ -84,19 +124,9 @@ export function createWebhookProcessor(options: WebhookOptions): WebhookProcesso
       }
     }
     if (!isUpdate(update)) return { status: 400, outcome: 'bad_body' };
-    const work: Promise<WebhookAnswer> =
-      'durable' in options
-        ? options.durable.enqueue(update).then(
-            () => ({ status: 200, outcome: 'accepted' }) as const,
-            () => ({ status: 503, outcome: 'failed' }) as const,
-          )
-        : options.pipeline.process(update, 'webhook').then(
-            (outcome): WebhookAnswer =>
-              outcome === 'busy'
-                ? { status: 503, outcome: 'failed' }
-                : { status: 200, outcome: 'accepted' },
-            () => ({ status: 503, outcome: 'failed' }) as const,
-          );
+    if (inFlight >= maxInFlight) return OVERLOADED;
+    inFlight++;
+    const work = dispatch(update);
     let timer: unknown;
     const budget = new Promise<WebhookAnswer>((resolve) => {
       timer = clock.setTimeout(
@@ -115,12 +145,22 @@ export function createWebhookProcessor(options: WebhookOptions): WebhookProcesso
     const started = performance.now();
     const answer = await decide(request);
     publish(CHANNELS.webhookRequest, () => ({
-      ...answer,
+      outcome: answer.outcome,
+      status: answer.status,
       durationMs: performance.now() - started,
     }));
     return answer;
   };
-  return Object.assign(processor, { maxBodyBytes });
+  return Object.defineProperties(processor, {
+    maxBodyBytes: { value: maxBodyBytes },
+    inFlight: { get: () => inFlight },
+  }) as WebhookProcessor;
+}
+
+function retryAfter(answer: WebhookAnswer): Record<string, string> | undefined {
+  return answer.retryAfterSeconds === undefined
+    ? undefined
+    : { 'retry-after': String(answer.retryAfterSeconds) };
 }
 
 function digest(value: string): Buffer {
@@ -158,7 +198,7 @@ export function createWebhookHandler(options: WebhookOptions): NodeWebhookHandle
       body = read;
     }
     const answer = await processor({ method: req.method, headers: req.headers, body });
-    res.writeHead(answer.status).end();
+    res.writeHead(answer.status, retryAfter(answer)).end();
   };
 }
 
@@ -183,6 +223,8 @@ export interface FastifyRequestLike {
 /** The parts of a fastify reply the handler uses. */
 export interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
+  /** Sets a header (fastify's replies have it; used for `Retry-After`). */
+  header?(name: string, value: string): FastifyReplyLike;
   send(payload?: unknown): unknown;
 }
 
@@ -205,6 +247,8 @@ export function fastifyWebhook(
       headers: request.headers,
       body: request.body,
     });
+    if (answer.retryAfterSeconds !== undefined)
+      reply.header?.('retry-after', String(answer.retryAfterSeconds));
     reply.code(answer.status).send();
   };
 }
