@@ -142,6 +142,41 @@ describe('update pipeline', () => {
     });
   });
 
+  it('closes every received event with one handled or duplicate event, so in-flight counts return to zero', async () => {
+    const events: string[] = [];
+    const offs = [
+      subscribe(CHANNELS.updateReceived, (e) => events.push(`received ${e.updateId}`)),
+      subscribe(CHANNELS.updateHandled, (e) => events.push(`handled ${e.updateId}`)),
+      subscribe(CHANNELS.updateDuplicate, (e) => events.push(`duplicate ${e.updateId}`)),
+    ];
+    const updates = createUpdateFactory();
+    const [held, fresh, failing] = [updates.text('a'), updates.text('b'), updates.text('c')];
+    const memory = createMemoryDedupStore();
+    await memory.claim(held.update_id); // another worker holds it
+    const dedup: DedupStore = {
+      ...memory,
+      claim: (id) =>
+        id === failing.update_id ? Promise.reject(new Error('down')) : memory.claim(id),
+      complete: (id) =>
+        id === fresh.update_id ? Promise.reject(new Error('down')) : memory.complete(id),
+    };
+    const pipeline = createUpdatePipeline({ dedup, handler: async () => {} });
+    expect(await pipeline.process(held, 'webhook')).toBe('busy');
+    await expect(pipeline.process(failing, 'webhook')).rejects.toThrow('down');
+    // Handled, though recording it failed: the handled event still closes it.
+    await expect(pipeline.process(fresh, 'webhook')).rejects.toThrow('down');
+    await memory.complete(fresh.update_id);
+    expect(await pipeline.process(fresh, 'webhook')).toBe('duplicate');
+    for (const off of offs) off();
+    expect(events).toEqual([
+      `received ${fresh.update_id}`,
+      `handled ${fresh.update_id}`,
+      `received ${fresh.update_id}`,
+      `duplicate ${fresh.update_id}`,
+    ]);
+    expect(pipeline.inFlight).toBe(0);
+  });
+
   it('counts a throwing handler as failed and does not reject', async () => {
     const pipeline = createUpdatePipeline({
       handler: async () => {

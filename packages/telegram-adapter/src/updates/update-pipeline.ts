@@ -123,16 +123,24 @@ export function createUpdatePipeline(options: UpdatePipelineOptions): UpdatePipe
     async process(update, source) {
       const updateId = update.update_id;
       const updateType = updateTypeOf(update);
-      publish(CHANNELS.updateReceived, () => ({ updateId, updateType, source }));
+      // Every received event is closed by one duplicate or handled event, so
+      // the in-flight gauge holds. An update held elsewhere (`busy`) or whose
+      // claim failed is not received here: its re-delivery will be.
+      const received = () =>
+        publish(CHANNELS.updateReceived, () => ({ updateId, updateType, source }));
+      const duplicate = () => {
+        publish(CHANNELS.updateDuplicate, () => ({ updateId, updateType }));
+        return 'duplicate' as const;
+      };
       inFlight++;
       let kept: KeptClaim | undefined;
       try {
         if (dedup) {
           const claim = await dedup.claim(updateId);
-          if (claim !== 'claimed') {
-            if (claim === 'done')
-              publish(CHANNELS.updateDuplicate, () => ({ updateId, updateType }));
-            return claim === 'done' ? 'duplicate' : 'busy';
+          if (claim === 'busy') return 'busy';
+          if (claim === 'done') {
+            received();
+            return duplicate();
           }
           // Claimed on arrival, not once admitted: other workers see it as taken
           // (`busy`) while it waits here, instead of handling a re-delivery of
@@ -140,14 +148,29 @@ export function createUpdatePipeline(options: UpdatePipelineOptions): UpdatePipe
           // so that holds however long it waits.
           kept = keepClaim(dedup, updateId, clock);
         }
+        received();
         const started = performance.now();
-        const outcome = await sequencer.run(orderingKeyOf(update), () => admit(update, kept));
-        if (outcome === 'busy') return 'busy';
-        if (outcome === 'done') {
-          publish(CHANNELS.updateDuplicate, () => ({ updateId, updateType }));
-          return 'duplicate';
+        let outcome: Awaited<ReturnType<typeof admit>>;
+        try {
+          outcome = await sequencer.run(orderingKeyOf(update), () => admit(update, kept));
+        } catch (error) {
+          // Its lost claim could not be taken again (the store failed).
+          publish(CHANNELS.updateHandled, () => ({
+            updateId,
+            updateType,
+            outcome: 'failed',
+            durationMs: performance.now() - started,
+            errorCode: isPortcullisError(error) ? error.code : 'internal',
+          }));
+          throw error;
         }
-        if (dedup) await dedup.complete(updateId);
+        // Its claim lapsed while it waited and another worker took it (and
+        // may not finish it: `busy` asks for a re-delivery) or handled it.
+        if (outcome === 'busy') {
+          duplicate();
+          return 'busy';
+        }
+        if (outcome === 'done') return duplicate();
         publish(CHANNELS.updateHandled, () => ({
           updateId,
           updateType,
@@ -155,6 +178,7 @@ export function createUpdatePipeline(options: UpdatePipelineOptions): UpdatePipe
           durationMs: performance.now() - started,
           ...(outcome === 'timeout' ? { errorCode: 'handler_timeout' } : {}),
         }));
+        if (dedup) await dedup.complete(updateId);
         return outcome;
       } finally {
         kept?.stop();
