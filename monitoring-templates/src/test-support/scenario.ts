@@ -53,15 +53,10 @@ export function publishRound(round: number): void {
   publish(CHANNELS.business, { name: 'admin_action', kind: 'approve' });
   publish(CHANNELS.business, { name: 'feedback_sent' });
   publish(CHANNELS.signingSign, { keyId: 'k1', durationMs: 0.1 });
-  publish(CHANNELS.fsmConversation, { flow: 'new_request', action: 'started' });
-  publish(CHANNELS.fsmTransition, {
-    flow: 'new_request',
-    from: 'start',
-    to: 'details',
-    event: 'next',
-  });
-  if (round % 2 === 0)
-    publish(CHANNELS.fsmConversation, { flow: 'new_request', action: 'completed' });
+  const conversation = { flow: 'new_request', key: `chat:${round}`, idleTimeoutMs: 900_000 };
+  publish(CHANNELS.fsmConversation, { ...conversation, action: 'started' });
+  publish(CHANNELS.fsmTransition, { ...conversation, from: 'start', to: 'details', event: 'next' });
+  if (round % 2 === 0) publish(CHANNELS.fsmConversation, { ...conversation, action: 'completed' });
   publish(CHANNELS.error, { code: 'timeout', where: 'service' });
   publish(CHANNELS.middleware, { name: 'rateLimit', durationMs: jitter(1), outcome: 'success' });
   if (round % 13 === 0) {

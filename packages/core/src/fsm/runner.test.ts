@@ -99,8 +99,13 @@ describe('createConversationRunner', () => {
       from: 'askName',
       to: 'askAge',
       event: 'text',
+      key,
+      idleTimeoutMs: 60_000,
     });
-    expect(conversations.map((c) => c.action)).toEqual(['started', 'completed']);
+    expect(conversations).toEqual([
+      { flow: 'signup', action: 'started', key, idleTimeoutMs: 60_000 },
+      { flow: 'signup', action: 'completed', key },
+    ]);
   });
 
   it('ignores events the state does not accept and reports a failing guard, changing nothing', async () => {

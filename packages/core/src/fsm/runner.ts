@@ -93,7 +93,7 @@ export function createConversationRunner<Schemas>(
     if (now() - loaded.value.updatedAt < flow.idleTimeoutMs) return loaded;
     try {
       await storage.delete(key, { expectedVersion: loaded.version });
-      publish(CHANNELS.fsmConversation, { flow: flow.id, action: 'expired' });
+      publish(CHANNELS.fsmConversation, { flow: flow.id, action: 'expired', key });
     } catch (error) {
       // Someone else touched it in the meantime: their write wins.
       if (!(error instanceof ConcurrentModificationError)) throw error;
@@ -138,9 +138,18 @@ export function createConversationRunner<Schemas>(
         return { value, version, replaced: existing };
       });
       if (saved.replaced !== undefined) {
-        publish(CHANNELS.fsmConversation, { flow: saved.replaced.value.flow, action: 'cancelled' });
+        publish(CHANNELS.fsmConversation, {
+          flow: saved.replaced.value.flow,
+          action: 'cancelled',
+          key,
+        });
       }
-      publish(CHANNELS.fsmConversation, { flow: flow.id, action: 'started' });
+      publish(CHANNELS.fsmConversation, {
+        flow: flow.id,
+        action: 'started',
+        key,
+        idleTimeoutMs: flow.idleTimeoutMs,
+      });
       await stateOf(flow.initial).onEnter?.(
         hookArgs(key, flow.initial, initialData, undefined, undefined),
       );
@@ -186,8 +195,15 @@ export function createConversationRunner<Schemas>(
       });
       if (result.outcome !== 'transitioned') return result as SendResult<Schemas>;
       const { from, to, value, version, completed, previous } = result;
-      publish(CHANNELS.fsmTransition, { flow: flow.id, from, to, event });
-      if (completed) publish(CHANNELS.fsmConversation, { flow: flow.id, action: 'completed' });
+      publish(CHANNELS.fsmTransition, {
+        flow: flow.id,
+        from,
+        to,
+        event,
+        key,
+        idleTimeoutMs: flow.idleTimeoutMs,
+      });
+      if (completed) publish(CHANNELS.fsmConversation, { flow: flow.id, action: 'completed', key });
       if (from !== to) {
         await stateOf(from).onExit?.(hookArgs(key, from, previous.value.data, event, payload));
         await stateOf(to).onEnter?.(hookArgs(key, to, value.data, event, payload));
@@ -207,7 +223,7 @@ export function createConversationRunner<Schemas>(
         const loaded = await storage.get(key);
         if (loaded === undefined || loaded.value.flow !== flow.id) return false;
         await storage.delete(key, { expectedVersion: loaded.version });
-        publish(CHANNELS.fsmConversation, { flow: flow.id, action: 'cancelled' });
+        publish(CHANNELS.fsmConversation, { flow: flow.id, action: 'cancelled', key });
         return true;
       });
     },

@@ -147,12 +147,20 @@ export interface FsmTransitionEvent {
   readonly from: string;
   readonly to: string;
   readonly event: string;
+  /** The conversation's storage key (never a metric label: it names users). */
+  readonly key: string;
+  /** How long the conversation now lives without another transition. */
+  readonly idleTimeoutMs: number;
 }
 
 /** Payload of {@link CHANNELS.fsmConversation}. */
 export interface FsmConversationEvent {
   readonly flow: string;
   readonly action: 'started' | 'completed' | 'cancelled' | 'expired';
+  /** The conversation's storage key (never a metric label: it names users). */
+  readonly key: string;
+  /** With `started`: how long the conversation lives without a transition. */
+  readonly idleTimeoutMs?: number;
 }
 
 /** Kinds of threat the validator's detector labels. */

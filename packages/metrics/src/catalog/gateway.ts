@@ -64,7 +64,12 @@ export const FSM_METRICS: readonly MetricDefinition[] = [
     label('from', 'State before the transition'),
     label('to', 'State after the transition'),
   ]),
-  gauge('fsm', 'fsm_conversations_active', 'Conversations started and not yet ended.', [L.flow]),
+  gauge(
+    'fsm',
+    'fsm_conversations_active',
+    'Conversations this process started or moved within their idle timeout and saw no end of.',
+    [L.flow],
+  ),
   counter('fsm', 'fsm_conversations_started_total', 'Conversations started.', [L.flow]),
   counter('fsm', 'fsm_conversations_ended_total', 'Conversations ended, by how they ended.', [
     L.flow,

@@ -58,13 +58,9 @@ export function gatewayRecorders(m: PortcullisMetrics): Binding[] {
       m.inc('fsm_transitions_total', { flow: e.flow, from: e.from, to: e.to });
     }),
     on(CHANNELS.fsmConversation, (e) => {
-      if (e.action === 'started') {
-        m.inc('fsm_conversations_started_total', { flow: e.flow });
-        m.inc('fsm_conversations_active', { flow: e.flow });
-      } else {
-        m.inc('fsm_conversations_ended_total', { flow: e.flow, reason: e.action });
-        m.dec('fsm_conversations_active', { flow: e.flow });
-      }
+      // fsm_conversations_active: see active-conversations.ts.
+      if (e.action === 'started') m.inc('fsm_conversations_started_total', { flow: e.flow });
+      else m.inc('fsm_conversations_ended_total', { flow: e.flow, reason: e.action });
     }),
     on(CHANNELS.error, (e) => m.inc('errors_total', { error_code: e.code, where: e.where })),
     on(CHANNELS.threatDetected, (e) => {

@@ -87,15 +87,17 @@ describe('instrument', () => {
     publish(CHANNELS.routeMatched, { kind: 'callback', name: 'shift:view' });
     publish(CHANNELS.routeMatched, { kind: 'text', name: 'free_text' });
     publish(CHANNELS.routeMatched, { kind: 'state', name: 'ask_date' });
-    publish(CHANNELS.fsmConversation, { flow: 'new_request', action: 'started' });
+    const fsm = { flow: 'new_request', idleTimeoutMs: 900_000 };
+    publish(CHANNELS.fsmConversation, { ...fsm, action: 'started', key: 'chat:1' });
     publish(CHANNELS.fsmTransition, {
-      flow: 'new_request',
+      ...fsm,
+      key: 'chat:1',
       from: 'idle',
       to: 'ask_date',
       event: 'begin',
     });
-    publish(CHANNELS.fsmConversation, { flow: 'new_request', action: 'started' });
-    publish(CHANNELS.fsmConversation, { flow: 'new_request', action: 'completed' });
+    publish(CHANNELS.fsmConversation, { ...fsm, action: 'started', key: 'chat:2' });
+    publish(CHANNELS.fsmConversation, { ...fsm, action: 'completed', key: 'chat:2' });
     publish(CHANNELS.error, { code: 'validation_failed', where: 'middleware' });
     publish(CHANNELS.threatDetected, { kinds: ['xss', 'sql_injection'], source: 'message_text' });
     publish(CHANNELS.middleware, { name: 'rateLimit', durationMs: 0.5, outcome: 'success' });

@@ -7,6 +7,7 @@ import {
   type PortcullisMetrics,
 } from '../registry/create-metrics';
 import { instrumentTracing, type TracingOptions } from '../tracing/instrument-tracing';
+import { activeConversationsRecorder } from './active-conversations';
 import { backendRecorders, setBreakerState } from './backend-recorders';
 import type { Binding } from './binding';
 import { gatewayRecorders } from './gateway-recorders';
@@ -65,7 +66,12 @@ export function instrument(options: InstrumentOptions = {}): Instrumentation {
   const metrics = given ?? createMetrics(createOptions);
   for (const breaker of breakers) setBreakerState(metrics, breaker, 'closed');
 
-  const bindings: Binding[] = [...gatewayRecorders(metrics), ...backendRecorders(metrics)];
+  const conversations = activeConversationsRecorder(metrics);
+  const bindings: Binding[] = [
+    ...gatewayRecorders(metrics),
+    ...conversations.bindings,
+    ...backendRecorders(metrics),
+  ];
   let unsubscribers: (() => void)[] = bindings.map(({ channel, listener }) => {
     const record = listener as (payload: unknown) => void;
     // One function per channel, straight on diagnostics_channel: this runs per event.
@@ -82,6 +88,7 @@ export function instrument(options: InstrumentOptions = {}): Instrumentation {
       diagnosticsChannel.unsubscribe(channel, onMessage);
     };
   });
+  unsubscribers.push(conversations.stop);
   if (tracing !== false) unsubscribers.push(instrumentTracing(tracing === true ? {} : tracing));
   return {
     metrics,

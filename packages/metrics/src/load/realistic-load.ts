@@ -103,8 +103,9 @@ export function publishRealisticLoad(): void {
     publish(CHANNELS.webhookRequest, { outcome, status: 200, durationMs: 2 });
   }
   for (const flow of ['new_request', 'feedback', 'admin_review']) {
-    publish(CHANNELS.fsmConversation, { flow, action: 'started' });
-    publish(CHANNELS.fsmTransition, { flow, from: 'idle', to: 'ask', event: 'begin' });
+    const conversation = { flow, key: `chat:${flow}`, idleTimeoutMs: 900_000 };
+    publish(CHANNELS.fsmConversation, { ...conversation, action: 'started' });
+    publish(CHANNELS.fsmTransition, { ...conversation, from: 'idle', to: 'ask', event: 'begin' });
   }
   for (const code of ['timeout', 'circuit_open', 'validation_failed', 'internal', 'rate_limited']) {
     publish(CHANNELS.error, { code, where: 'update' });

@@ -56,6 +56,7 @@ export class CatalogMetric {
   readonly #series: Series[] = [];
   readonly #histograms: HistogramSeries[] = [];
   readonly #bounds: readonly number[];
+  readonly #collectors = new Set<() => void>();
 
   constructor(name: string, definition: MetricDefinition, guard: LabelGuard) {
     this.name = name;
@@ -168,8 +169,21 @@ export class CatalogMetric {
     };
   }
 
+  /**
+   * Runs `collect` before every read of the samples (each scrape), for values
+   * worked out only when asked for, like prom-client's `collect()`. Returns
+   * the function that removes it.
+   */
+  onCollect(collect: () => void): () => void {
+    this.#collectors.add(collect);
+    return () => {
+      this.#collectors.delete(collect);
+    };
+  }
+
   /** The current samples, synchronously. */
   snapshot(): MetricSnapshot {
+    for (const collect of this.#collectors) collect();
     const values: MetricSample[] = [];
     if (this.type === 'histogram') {
       for (const series of this.#histograms) this.#histogramSamples(series, values);
