@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   network: { httpStatus: 502, retryable: true },
   http_status: { httpStatus: 502, retryable: false },
   invalid_response: { httpStatus: 502, retryable: false },
+  invalid_request: { httpStatus: 400, retryable: false },
   aborted: { httpStatus: 499, retryable: false },
   retry_budget_exhausted: { httpStatus: 503, retryable: false },
 

@@ -21,8 +21,10 @@ export interface ServiceErrorFields {
 
 /**
  * Every failure of a service client call: `timeout`, `circuit_open`,
- * `bulkhead_full`, `network`, `http_status`, `invalid_response` or `aborted`,
- * with the service, method and route template that failed.
+ * `bulkhead_full`, `network`, `http_status`, `invalid_response`, `aborted`,
+ * or `invalid_request` (the call's own input could not make a request: a
+ * missing route parameter, a body that is not JSON, a bad `timeoutMs`; nothing
+ * was sent), with the service, method and route template that failed.
  */
 export class ServiceError extends PortcullisError {
   readonly service: string;

@@ -347,9 +347,18 @@ describe('options', () => {
     expect(() => createServiceClient({ name: '', baseUrl: 'http://127.0.0.1' })).toThrow(TypeError);
   });
 
-  it('names a missing route param', async () => {
-    await expect(client().get('/users/:id')).rejects.toThrow(
-      'Expected `params.id` to be a value for route "/users/:id", got undefined',
+  it('rejects a call whose own input cannot make a request with invalid_request, sending nothing', async () => {
+    const users = client();
+    const missing = await failure(users.get('/users/:id'));
+    expect(missing).toMatchObject({ code: 'invalid_request', route: '/users/:id', status: 0 });
+    expect(missing.message).toBe(
+      'users GET /users/:id: Expected `params.id` to be a value for route "/users/:id", got undefined',
     );
+    const empty = await failure(users.get('/users/:id', { params: { id: '' } }));
+    expect(empty.code).toBe('invalid_request');
+    const badTimeout = await failure(users.get('/users', { timeoutMs: -1 }));
+    expect(badTimeout.code).toBe('invalid_request');
+    expect(server.requests).toHaveLength(0);
+    expect(events).toHaveLength(0);
   });
 });

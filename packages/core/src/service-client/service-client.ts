@@ -8,6 +8,7 @@ import { retry } from '../resilience/retry';
 import {
   type CallState,
   lowerCaseKeys,
+  type PreparedRequest,
   prepareRequest,
   publishAttempt,
   sendAttempt,
@@ -150,8 +151,6 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     route: string,
     callOptions: ServiceRequestOptions<T> = {},
   ): Promise<ServiceResponse<T>> {
-    const path = basePath + routes.build(route, callOptions.params, callOptions.query);
-    const prepared = prepareRequest(method, path, base.origin, defaultHeaders, callOptions);
     const call: CallState = {
       service: name,
       method,
@@ -159,14 +158,30 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       requestId: callOptions.requestId,
       attempts: 0,
     };
+    let prepared: PreparedRequest;
+    let callTimeoutMs: number;
+    try {
+      const path = basePath + routes.build(route, callOptions.params, callOptions.query);
+      prepared = prepareRequest(method, path, base.origin, defaultHeaders, callOptions);
+      callTimeoutMs =
+        callOptions.timeoutMs === undefined
+          ? timeoutMs
+          : positiveNumber('timeoutMs', callOptions.timeoutMs);
+    } catch (error) {
+      // Input often comes from users (an id in callback data): a typed error,
+      // not a bare TypeError, and nothing is sent.
+      throw new ServiceError('invalid_request', (error as Error).message, {
+        service: name,
+        method,
+        route,
+        cause: error,
+      });
+    }
     const retried = callOptions.idempotent ?? IDEMPOTENT.has(method);
     const settings = {
       maxResponseBytes,
       signRequest: options.signRequest,
-      timeoutMs:
-        callOptions.timeoutMs === undefined
-          ? timeoutMs
-          : positiveNumber('timeoutMs', callOptions.timeoutMs),
+      timeoutMs: callTimeoutMs,
     };
     const stack = retried && withRetry !== undefined ? withRetry : withoutRetry;
     try {
