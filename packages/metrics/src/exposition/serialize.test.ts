@@ -32,6 +32,11 @@ describe('serializeRegistry', () => {
     expect(await serializeRegistry(registry, 'prometheus')).toBe(await registry.metrics());
     registry.setDefaultLabels({ instance: 'gw-1' });
     expect(await serializeRegistry(registry, 'prometheus')).toBe(await registry.metrics());
+    // A series' own label wins over a default of the same name.
+    registry.setDefaultLabels({ instance: 'gw-1', route: 'default' });
+    expect(await serializeRegistry(registry, 'prometheus')).toBe(await registry.metrics());
+    // And again, with the series' labels formatted from the cache.
+    expect(await serializeRegistry(registry, 'prometheus')).toBe(await registry.metrics());
   });
 
   it('matches prom-client for the whole catalog with every kind of series', async () => {

@@ -53,6 +53,7 @@ export async function serializeRegistry(
 ): Promise<string> {
   const sliceMs = options.sliceMs ?? 2;
   const defaults = defaultLabelsOf(registry);
+  const defaultsText = defaults === undefined ? '' : formatLabels(defaults, undefined);
   const open = format === 'openmetrics';
   const lines: string[] = [];
   let sliceStart = performance.now();
@@ -72,7 +73,7 @@ export async function serializeRegistry(
     for (let i = 0; i < samples.length; i++) {
       const sample = samples[i]!;
       const name = isCounter ? `${base}_total` : (sample.metricName ?? family.name);
-      lines.push(sampleLine(name, sample, defaults));
+      lines.push(sampleLine(name, sample, defaults, defaultsText));
       // Big families (a histogram with many series) are split across slices too.
       if ((i & 255) === 255) await maybeYield();
     }
@@ -84,10 +85,23 @@ export async function serializeRegistry(
 
 type Labels = Readonly<Record<string, string | number>>;
 
-function sampleLine(name: string, sample: Sample, defaults: Labels | undefined): string {
+function sampleLine(
+  name: string,
+  sample: Sample,
+  defaults: Labels | undefined,
+  defaultsText: string,
+): string {
+  const shared = sample.sharedLabels;
+  if (defaults !== undefined && shared === undefined && !sharesKey(sample.labels, defaults)) {
+    // The common case with default labels: the series' own labels stay cached
+    // and the defaults, formatted once per scrape, follow them.
+    const own = sample.labels === undefined ? '' : cachedLabels(sample.labels);
+    const text = own === '' ? defaultsText : `${own},${defaultsText}`;
+    return `${name}{${text}} ${formatValue(sample.value)}`;
+  }
+  // Ordered as prom-client merges them: the series' labels, then defaults it lacks.
   const own =
     defaults === undefined ? sample.labels : { ...sample.labels, ...defaults, ...sample.labels };
-  const shared = sample.sharedLabels;
   let text =
     own === undefined ? '' : shared === undefined ? cachedLabels(own) : formatLabels(own, shared);
   if (shared !== undefined) {
@@ -95,6 +109,12 @@ function sampleLine(name: string, sample: Sample, defaults: Labels | undefined):
     if (flat !== '') text = text === '' ? flat : `${text},${flat}`;
   }
   return `${name}${text === '' ? '' : `{${text}}`} ${formatValue(sample.value)}`;
+}
+
+function sharesKey(labels: Labels | undefined, defaults: Labels): boolean {
+  if (labels === undefined) return false;
+  for (const key in defaults) if (Object.hasOwn(labels, key)) return true;
+  return false;
 }
 
 function formatLabels(labels: Labels, exclude: Labels | undefined): string {
