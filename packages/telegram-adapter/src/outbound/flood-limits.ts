@@ -60,6 +60,11 @@ export class FloodLimits {
     return wait;
   }
 
+  /** Milliseconds until the overall limit lets one more limited call go (0: now). */
+  globalWaitMs(now: number): number {
+    return this.#global.waitMs(now);
+  }
+
   /** Milliseconds until `call` may be sent (0 when it may go now). */
   waitMs(call: FloodScoped, now: number): number {
     let wait = this.cooldownMs(call, now);

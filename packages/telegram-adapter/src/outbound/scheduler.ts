@@ -220,6 +220,9 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
     const now = clock.now();
     let next = Number.POSITIVE_INFINITY;
     const blocked = new Set<string>();
+    // While the overall limit is spent, a limited call waits at least that
+    // long whatever its chat's state: one check instead of one per call.
+    let globalWait = limits.globalWaitMs(now);
     lanes.retain((job) => {
       if (now >= job.deadline) {
         depth--;
@@ -236,13 +239,15 @@ export function createOutboundScheduler(options: OutboundSchedulerOptions = {}):
         next = Math.min(next, job.deadline);
         return true;
       }
-      const wait = limits.waitMs(job, now);
+      // A lower bound of its wait: the timer may fire early, never late.
+      const wait = job.limited && globalWait > 0 ? globalWait : limits.waitMs(job, now);
       if (wait > 0) {
         blocked.add(job.scope);
         next = Math.min(next, now + wait, job.deadline);
         return true;
       }
       dispatch(job, now);
+      globalWait = limits.globalWaitMs(now);
       return false;
     });
     if (next === Number.POSITIVE_INFINITY) {
