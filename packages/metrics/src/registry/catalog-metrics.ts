@@ -1,39 +1,25 @@
 import type { MetricObjectWithValues, MetricValueWithName } from 'prom-client';
 import type { MetricDefinition, MetricType } from '../catalog/types';
+import {
+  type BoundMetric,
+  type HistogramSeries,
+  isWithExemplar,
+  type MetricSample,
+  type MetricSnapshot,
+  type PositionalRecorder,
+  type Series,
+  type WithExemplar,
+} from './catalog-metric-types';
 import type { LabelGuard, LabelValues } from './label-guard';
 
+export type {
+  BoundMetric,
+  MetricSample,
+  MetricSnapshot,
+  PositionalRecorder,
+} from './catalog-metric-types';
+
 const BRAND = Symbol.for('portcullis.catalog-metric');
-
-/** One exposed sample, in the shape prom-client's `Registry` serialises. */
-export interface MetricSample {
-  readonly labels: Readonly<Record<string, string | number>>;
-  readonly value: number;
-  readonly metricName?: string;
-}
-
-/** What `get()` returns, as prom-client's `Registry` expects from a metric. */
-export interface MetricSnapshot {
-  readonly name: string;
-  readonly help: string;
-  readonly type: MetricType;
-  readonly values: MetricSample[];
-  readonly aggregator: 'sum';
-}
-
-interface Series {
-  readonly labels: Readonly<Record<string, string>>;
-  value: number;
-}
-
-interface HistogramSeries {
-  readonly labels: Readonly<Record<string, string>>;
-  /** Non-cumulative counts per bucket; the last slot is +Inf. */
-  readonly counts: Float64Array;
-  /** `{ le, ...labels }` per bucket, built once per series. */
-  readonly bucketLabels: readonly Readonly<Record<string, string | number>>[];
-  sum: number;
-  count: number;
-}
 
 /**
  * A catalog metric registered on a prom-client `Registry`. Unlike prom-client's
@@ -393,39 +379,6 @@ export class CatalogMetric {
     into.push({ labels: series.labels, value: series.sum, metricName: `${this.name}_sum` });
     into.push({ labels: series.labels, value: series.count, metricName: `${this.name}_count` });
   }
-}
-
-/** prom-client's exemplar call shape; exemplars themselves are not kept. */
-interface WithExemplar {
-  readonly labels?: LabelValues;
-  readonly value?: number;
-  readonly exemplarLabels?: LabelValues;
-}
-
-function isWithExemplar(value: unknown): value is WithExemplar {
-  return typeof value === 'object' && value !== null && 'exemplarLabels' in value;
-}
-
-/**
- * Records `value` for label values given positionally (see
- * {@link CatalogMetric.recorder}); unused trailing values are `undefined`.
- */
-export type PositionalRecorder = (
-  value: number,
-  a?: string,
-  b?: string,
-  c?: string,
-  d?: string,
-) => void;
-
-/** Recording methods bound to one label set, as prom-client's `labels()` returns. */
-export interface BoundMetric {
-  inc(value?: number): void;
-  dec(value?: number): void;
-  set(value: number): void;
-  setToCurrentTime(): void;
-  observe(value: number): void;
-  startTimer(): (endLabels?: LabelValues) => number;
 }
 
 /** Whether `value` is a {@link CatalogMetric} (also across duplicate installs). */
