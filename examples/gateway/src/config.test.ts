@@ -66,6 +66,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses values the packages would refuse at start (exit 78, not a crash)', () => {
+    const variables = problemsOf({
+      ...valid,
+      METRICS_PREFIX: 'portcullis:',
+      TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND: '2.5',
+    }).map((p) => p.variable);
+    expect(variables.sort()).toEqual(['METRICS_PREFIX', 'TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND']);
+  });
+
   it('names every missing variable at once', () => {
     const variables = problemsOf({}).map((p) => p.variable);
     expect(variables).toEqual(

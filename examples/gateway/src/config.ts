@@ -77,7 +77,8 @@ const schema = z
       ),
     METRICS_PREFIX: z
       .string()
-      .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/)
+      // No `:` (reserved for recording rules), as the metrics package requires.
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
       .default('portcullis_'),
     OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
     OTEL_SERVICE_NAME: z.string().default('portcullis-gateway'),
@@ -87,7 +88,7 @@ const schema = z
     WEBHOOK_RATE_LIMIT_PER_SECOND: z.coerce.number().int().positive().default(100),
     WEBHOOK_RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(50),
     WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(1000),
-    TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND: z.coerce.number().positive().max(1000).default(30),
+    TELEGRAM_OUTBOUND_GLOBAL_PER_SECOND: z.coerce.number().int().positive().max(1000).default(30),
   })
   .superRefine((env, context) => {
     if (env.DURABLE_INGEST && !env.REDIS_URL) {

@@ -185,9 +185,13 @@ export function createGateway(config: GatewayConfig, overrides: GatewayOverrides
     app.health.drain();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await bot.stop({ drainTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+    // One deadline for the whole drain, so a stop fits the orchestrator's
+    // grace period (each step gets what the earlier ones left).
+    const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
+    const left = () => Math.max(0, deadline - Date.now());
+    await bot.stop({ drainTimeoutMs: left() });
     await polling?.catch(() => undefined);
-    await queue?.stop({ drainTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+    await queue?.stop({ drainTimeoutMs: left() });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       closed,
@@ -195,7 +199,7 @@ export function createGateway(config: GatewayConfig, overrides: GatewayOverrides
         timer = setTimeout(() => {
           server.closeAllConnections();
           resolve();
-        }, config.SHUTDOWN_TIMEOUT_MS);
+        }, left());
       }),
     ]);
     clearTimeout(timer);
