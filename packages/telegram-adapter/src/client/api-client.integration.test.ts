@@ -56,6 +56,7 @@ describe('Bot API client', () => {
     const flood = await api.call('sendMessage', { chat_id: 1, text: 'x' }).catch((e) => e);
     expect(isPortcullisError(flood, 'telegram_flood_wait')).toBe(true);
     expect(flood.retryAfterSeconds).toBe(12);
+    expect(flood.retryAfterMs).toBe(12_000);
     const migrated = await api.call('sendMessage', { chat_id: -5, text: 'x' }).catch((e) => e);
     expect(migrated.migrateToChatId).toBe(-1001234567890123);
   });
@@ -95,6 +96,19 @@ describe('Bot API client', () => {
     const error = await api.call('getMe').catch((e) => e);
     expect(error).toBeInstanceOf(TelegramNetworkError);
     expect(error.message).toMatch(/Timeout/);
+  });
+
+  it('times out one call by its own timeoutMs, shorter than the client’s', async () => {
+    server = await createBotApiTestServer({ token: TOKEN });
+    const api = createApiClient({ token: TOKEN, apiRoot: server.apiRoot, timeoutMs: 30_000 });
+    server.inject('getMe', { type: 'hold' });
+    const started = performance.now();
+    const error = await api.call('getMe', {}, { timeoutMs: 50 }).catch((e) => e);
+    expect(error).toBeInstanceOf(TelegramNetworkError);
+    expect(performance.now() - started).toBeLessThan(5000);
+    await expect(api.call('getMe', {}, { timeoutMs: 0 })).rejects.toThrow(
+      'Expected `timeoutMs` to be a positive integer, got 0',
+    );
   });
 
   it('aborts a call when the caller’s signal aborts, and leaves nothing on a long-lived signal', async () => {

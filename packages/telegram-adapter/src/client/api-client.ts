@@ -16,11 +16,13 @@ export type BotApiResult<M extends BotApiMethod> = ReturnType<BotApiMethods[M]>;
 /**
  * Sends one Bot API request and returns Telegram's JSON answer. The default
  * uses undici; pass your own to run in-process (benchmarks) or through a proxy.
+ * `timeoutMs` is the call's own timeout when it set one (`CallOptions`).
  */
 export type BotApiTransport = (
   method: string,
   params: Record<string, unknown>,
   signal: AbortSignal | undefined,
+  timeoutMs?: number,
 ) => Promise<ApiResponse<unknown>>;
 
 /** Options of {@link createApiClient}. */
@@ -41,7 +43,7 @@ export interface ApiClientOptions {
 export interface CallOptions {
   /** Aborts the call. */
   readonly signal?: AbortSignal;
-  /** Overrides the client's `timeoutMs` for this call. */
+  /** Overrides the client's `timeoutMs` for this call (a positive integer). */
   readonly timeoutMs?: number;
 }
 
@@ -78,8 +80,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = `${apiRoot}/bot${token}/${options.testEnvironment ? 'test/' : ''}`;
   const agent = options.transport ? undefined : new Agent({ keepAliveTimeout: 30_000 });
 
-  const httpTransport: BotApiTransport = async (method, params, signal) => {
-    const callTimeout = timeoutMs + Number(params.timeout ?? 0) * 1000;
+  const httpTransport: BotApiTransport = async (method, params, signal, ownTimeoutMs) => {
+    const callTimeout = (ownTimeoutMs ?? timeoutMs) + Number(params.timeout ?? 0) * 1000;
     const deadline = callDeadline(signal, callTimeout);
     let response: Awaited<ReturnType<typeof request>>;
     let text: string;
@@ -121,6 +123,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   return {
     async call(method, params, callOptions) {
+      const ownTimeoutMs = callOptions?.timeoutMs;
+      if (ownTimeoutMs !== undefined && (!Number.isInteger(ownTimeoutMs) || ownTimeoutMs <= 0))
+        throw invalidOption('timeoutMs', 'a positive integer', ownTimeoutMs);
       const timed = hasSubscribers(CHANNELS.telegramApi);
       const started = timed ? performance.now() : 0;
       let answer: ApiResponse<unknown>;
@@ -129,6 +134,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           method,
           (params ?? {}) as Record<string, unknown>,
           callOptions?.signal,
+          ownTimeoutMs,
         );
       } catch (error) {
         if (timed)

@@ -39,6 +39,15 @@ export class TelegramApiError extends PortcullisError {
     return this.parameters?.retry_after;
   }
 
+  /**
+   * `retry_after` in milliseconds, the name core's `retry()` honours, so a
+   * retried Bot API call waits out a 429 exactly instead of backing off.
+   */
+  get retryAfterMs(): number | undefined {
+    const seconds = this.parameters?.retry_after;
+    return seconds === undefined ? undefined : seconds * 1000;
+  }
+
   /** `parameters.migrate_to_chat_id`: the supergroup a group became. */
   get migrateToChatId(): number | undefined {
     return this.parameters?.migrate_to_chat_id;

@@ -54,8 +54,8 @@ return redis.call('XADD', KEYS[1], '*', 'u', ARGV[2])`);
  * @example
  * ```ts
  * const queue = createDurableUpdateQueue({ redis: new Redis(process.env.REDIS_URL) });
- * queue.start((update) => bot.handleUpdate(update));
- * // in the webhook: await queue.enqueue(update); then answer 200
+ * queue.start(bot.queueHandler()); // dedup, per-chat order and deadlines still apply
+ * // in the webhook: createWebhookHandler({ durable: queue, secretToken })
  * ```
  */
 export function createDurableUpdateQueue(options: DurableUpdateQueueOptions): DurableUpdateQueue {
