@@ -18,6 +18,8 @@
  * @module
  */
 
+// Collections
+export { MapTrimmer } from './collections/map-trimmer';
 export type { ErrorCode } from './errors/error-codes';
 // Errors
 export { ERROR_CODES, isErrorCode } from './errors/error-codes';

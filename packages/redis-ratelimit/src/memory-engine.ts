@@ -1,4 +1,4 @@
-import { invalidOption } from '@portcullis/core';
+import { invalidOption, MapTrimmer } from '@portcullis/core';
 import { decide, emptyState, type SubjectState } from './algorithms';
 import type { EngineDecision, EngineOperation, RateLimitEngine } from './engine';
 import type { Policy } from './policy';
@@ -51,14 +51,14 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): MemoryEng
     return last;
   }
 
-  // Long-lived iterators rather than a fresh `for…of` from the front per
+  // A long-lived iterator rather than a fresh `for…of` from the front per
   // decision: V8 keeps deleted Map entries (every decision re-inserts its
   // subject) as holes until it rebuilds the table, and a new iterator walks
-  // past all of them; at maxKeys that cost O(subjects) per decision.
-  // `oldest` deletes everything it yields, so it always stands at the least
-  // recently used subject; `hand` goes round all subjects dropping expired ones.
-  let oldest: Iterator<string> = entries.keys();
+  // past all of them. `hand` goes round all subjects dropping expired ones;
+  // it moves on every decision, so it never holds old tables alive. The
+  // least recently used subjects are dropped by a {@link MapTrimmer}.
   let hand: Iterator<[string, Entry]> = entries.entries();
+  const trimmer = new MapTrimmer(entries);
 
   function sweep(at: number): void {
     for (let inspected = 0; inspected < SWEEP_PER_DECISION; inspected++) {
@@ -70,14 +70,7 @@ export function createMemoryEngine(options: MemoryEngineOptions = {}): MemoryEng
       }
       if (next.value[1].expiresAt <= at) entries.delete(next.value[0]);
     }
-    while (entries.size > maxKeys) {
-      let next = oldest.next();
-      if (next.done === true) {
-        oldest = entries.keys();
-        next = oldest.next();
-      }
-      entries.delete(next.value as string);
-    }
+    trimmer.trim(maxKeys);
   }
 
   return {

@@ -5,6 +5,7 @@
  * @module
  */
 export { findBinary, MissingBinaryError, requireBinary } from './binaries';
+export { retainedHeapBytes } from './heap';
 export { freePort, freePortPair, isPortFree } from './ports';
 export type { PostgresServer, PostgresServerOptions } from './postgres';
 export { postgresBinary, startPostgres } from './postgres';

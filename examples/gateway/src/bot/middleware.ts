@@ -1,6 +1,7 @@
 import {
   CHANNELS,
   createThreatDetector,
+  MapTrimmer,
   type MiddlewareLike,
   publish,
   rootMiddlewareCause,
@@ -64,17 +65,7 @@ export function rateLimitUsers(
 ): MiddlewareLike<Context> {
   // userId → until when the user has been told to slow down (bounded, oldest dropped first).
   const notifiedUntil = new Map<number, number>();
-  // One long-lived iterator for the oldest entry: a fresh `keys().next()` per
-  // insertion walks every deleted entry V8 still keeps (slow under a flood).
-  let oldest = notifiedUntil.keys();
-  const forgetOldest = () => {
-    let next = oldest.next();
-    if (next.done === true) {
-      oldest = notifiedUntil.keys();
-      next = oldest.next();
-    }
-    notifiedUntil.delete(next.value as number);
-  };
+  const trimmer = new MapTrimmer(notifiedUntil);
   return async function rateLimitUsers(ctx, next) {
     const userId = ctx.from?.id;
     const isMessage = ctx.update.message !== undefined;
@@ -90,7 +81,7 @@ export function rateLimitUsers(
     if (!told) {
       notifiedUntil.delete(userId);
       notifiedUntil.set(userId, at + result.retryAfterMs);
-      if (notifiedUntil.size > MAX_NOTICES) forgetOldest();
+      trimmer.trim(MAX_NOTICES);
     }
     const text = messages.slowDown(result.retryAfterMs);
     if (ctx.callbackQuery !== undefined)

@@ -1,3 +1,4 @@
+import { retainedHeapBytes } from '@portcullis/testkit';
 import { describe, expect, it } from 'vitest';
 import { createMemoryConversationStorage } from './memory-storage';
 import type { StoredConversation } from './storage';
@@ -73,6 +74,25 @@ describe('createMemoryConversationStorage', () => {
     now = 100;
     await storage.set('new', value('y'), { expectedVersion: null, ttlMs: 10 });
     expect(storage.size).toBe(1);
+  });
+
+  // An iterator kept idle for eviction held every table V8 rebuilt the map into.
+  it('retains no memory over many writes to a steady set of conversations', async () => {
+    const storage = createMemoryConversationStorage();
+    const versions = new Map<string, number | null>();
+    const write = async (key: string) => {
+      const version = await storage.set(key, value('a'), {
+        expectedVersion: versions.get(key) ?? null,
+        ttlMs: 60_000,
+      });
+      versions.set(key, version);
+    };
+    for (let i = 0; i < 1_000; i++) await write(`chat:${i}`);
+    const retained = await retainedHeapBytes(storage, async () => {
+      for (let i = 0; i < 300_000; i++) await write(`chat:${i % 1_000}`);
+    });
+    expect(storage.size).toBe(1_000);
+    expect(retained).toBeLessThan(8 * 2 ** 20);
   });
 
   it('validates options and ttlMs', async () => {

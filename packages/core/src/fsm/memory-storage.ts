@@ -1,3 +1,4 @@
+import { MapTrimmer } from '../collections/map-trimmer';
 import { invalidOption } from '../errors/portcullis-error';
 import { ConcurrentModificationError } from './errors';
 import {
@@ -62,14 +63,15 @@ export function createMemoryConversationStorage(
     return entry;
   };
 
-  // Long-lived iterators instead of a fresh one from the front on every write:
-  // V8 keeps deleted Map entries as holes until it rebuilds the table, and a
-  // new iterator walks past all of them (at capacity that made each write
-  // O(entries), 20-50x slower). These walk past each hole once.
-  // `oldest` deletes everything it yields, so it always stands at the front.
-  let oldest: Iterator<string> = entries.keys();
-  // `hand` goes round all entries, a few per write, deleting expired ones.
+  // A long-lived iterator instead of a fresh one from the front on every
+  // write: V8 keeps deleted Map entries as holes until it rebuilds the table,
+  // and a new iterator walks past all of them (at capacity that made each
+  // write O(entries), 20-50x slower). `hand` goes round all entries, a few
+  // per write, deleting expired ones; it moves on every write, so it never
+  // holds old tables alive. The least recently written go through a
+  // {@link MapTrimmer}.
   let hand: Iterator<[string, Entry]> = entries.entries();
+  const trimmer = new MapTrimmer(entries);
 
   const sweep = (at: number): void => {
     let restarted = false;
@@ -85,14 +87,7 @@ export function createMemoryConversationStorage(
       const [key, entry] = next.value;
       if (entry.expiresAt <= at) entries.delete(key);
     }
-    while (entries.size > maxEntries) {
-      let next = oldest.next();
-      if (next.done === true) {
-        oldest = entries.keys();
-        next = oldest.next();
-      }
-      entries.delete(next.value as string);
-    }
+    trimmer.trim(maxEntries);
   };
 
   return {

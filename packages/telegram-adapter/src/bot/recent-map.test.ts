@@ -1,3 +1,4 @@
+import { retainedHeapBytes } from '@portcullis/testkit';
 import { describe, expect, it } from 'vitest';
 import { RecentMap } from './recent-map';
 
@@ -23,5 +24,15 @@ describe('RecentMap', () => {
     one.set('b', true);
     one.set('c', true);
     expect([one.size, one.has('c'), one.has('b')]).toEqual([1, true, false]);
+  });
+
+  it('retains no memory over many writes of known keys under the limit', async () => {
+    const map = new RecentMap<number, number>(10_000);
+    for (let key = 0; key < 1_000; key++) map.set(key, key);
+    const retained = await retainedHeapBytes(map, () => {
+      for (let i = 0; i < 1_000_000; i++) map.set(i % 1_000, i);
+    });
+    expect(map.size).toBe(1_000);
+    expect(retained).toBeLessThan(8 * 2 ** 20);
   });
 });
