@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { isCatalogMetric } from './catalog-metrics';
@@ -91,6 +92,44 @@ describe('CatalogMetric', () => {
     for (const name of ['middleware_duration_seconds', 'errors_total']) {
       expect(await text(byPosition, name)).toBe(await text(byName, name));
     }
+  });
+
+  it('records through a positional recorder exactly as through labels objects, over any interleaving', async () => {
+    const value = fc.constantFrom(undefined, '', 'billing', 'search', 'users', 'other', 'none');
+    const code = fc.constantFrom(undefined, 'timeout', 'network', 'no_such_code', 'other');
+    const step = fc.oneof(
+      fc.record({ op: fc.constant('record' as const), service: value, code }),
+      fc.record({ op: fc.constant('remove' as const), service: value, code }),
+      fc.record({ op: fc.constant('reset' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 60 }), async (steps) => {
+        const byName = createMetrics({ collectDefaultMetrics: false, maxLabelValues: 2 });
+        const byPosition = createMetrics({ collectDefaultMetrics: false, maxLabelValues: 2 });
+        const record = byPosition
+          .metric('service_request_errors_total')
+          .recorder(['error_code', 'service']);
+        for (const one of steps) {
+          if (one.op === 'reset') {
+            byName.registry.resetMetrics();
+            byPosition.registry.resetMetrics();
+            continue;
+          }
+          const labels = { service: one.service, error_code: one.code };
+          if (one.op === 'remove') {
+            byName.metric('service_request_errors_total').remove(labels);
+            byPosition.metric('service_request_errors_total').remove(labels);
+          } else {
+            byName.inc('service_request_errors_total', labels);
+            record(1, one.code, one.service);
+          }
+        }
+        for (const name of ['service_request_errors_total', 'metrics_label_overflow_total']) {
+          expect(await text(byPosition, name)).toBe(await text(byName, name));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('counts every overflow of a positional recorder and forgets its series on reset', async () => {

@@ -21,6 +21,15 @@ export type {
 
 const BRAND = Symbol.for('portcullis.catalog-metric');
 
+/** A recorder's remembered series for one first label value. */
+interface Memo {
+  readonly b: string | undefined;
+  readonly c: string | undefined;
+  readonly d: string | undefined;
+  readonly series: Series | HistogramSeries;
+  readonly epoch: number;
+}
+
 /**
  * A catalog metric registered on a prom-client `Registry`. Unlike prom-client's
  * own classes it keys series by bounded label values once, so recording costs
@@ -104,15 +113,13 @@ export class CatalogMetric {
   recorder(labelNames: readonly string[]): PositionalRecorder {
     const positions = this.#guard.positionsOf(labelNames);
     const guard = this.#guard;
-    // The series of the last values, reused while they repeat (consecutive
-    // events mostly do). Values that overflowed to `other` are not kept, so
-    // every such recording is still counted as an overflow.
-    let lastA: string | undefined;
-    let lastB: string | undefined;
-    let lastC: string | undefined;
-    let lastD: string | undefined;
-    let last: Series | HistogramSeries | undefined;
-    let lastEpoch = -1;
+    // The series of recent values, one per first value (consecutive events of
+    // a channel often differ only there: middleware names, route names), so a
+    // repeat costs one map read. Values that overflowed to `other` are not
+    // kept, so every such recording is still counted as an overflow; only
+    // values recorded as themselves are, so the memo holds at most as many
+    // entries as the label allows values.
+    const memo = new Map<string | undefined, Memo>();
     const seriesOf = <S extends Series | HistogramSeries>(
       create: () => S,
       a: string | undefined,
@@ -120,26 +127,19 @@ export class CatalogMetric {
       c: string | undefined,
       d: string | undefined,
     ): S => {
+      const hit = memo.get(a);
       if (
-        last !== undefined &&
-        lastEpoch === this.#epoch &&
-        a === lastA &&
-        b === lastB &&
-        c === lastC &&
-        d === lastD
+        hit !== undefined &&
+        hit.epoch === this.#epoch &&
+        hit.b === b &&
+        hit.c === c &&
+        hit.d === d
       )
-        return last as S;
+        return hit.series as S;
       const overflows = guard.overflows;
       guard.boundAt(positions, a, b, c, d);
       const series = this.#find(create);
-      if (guard.overflows === overflows) {
-        lastA = a;
-        lastB = b;
-        lastC = c;
-        lastD = d;
-        last = series;
-        lastEpoch = this.#epoch;
-      } else last = undefined;
+      if (guard.overflows === overflows) memo.set(a, { b, c, d, series, epoch: this.#epoch });
       return series;
     };
     if (this.type === 'histogram') {
