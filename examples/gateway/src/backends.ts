@@ -36,6 +36,7 @@ const shift = z.object({
   location: z.string(),
   role: z.string(),
 });
+const shiftList = z.object({ items: z.array(shift) });
 const adminStatus = z.object({ telegramId, isAdmin: z.boolean() });
 
 /** A user as users-service returns it. */
@@ -172,7 +173,7 @@ export function createBackends(options: BackendsOptions) {
       return (
         await clients.shifts.get('/v1/shifts', {
           query: { telegramId: telegramUserId, days: 7 },
-          schema: z.object({ items: z.array(shift) }),
+          schema: shiftList,
           ...call,
         })
       ).data.items;
