@@ -1,18 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metric, scrape } from '../harness/http';
 import { runPlan } from './plan';
-import { type LoadWorld, startLoadWorld } from './stacks';
+import { type LoadWorld, type LoadWorldOptions, startLoadWorld } from './stacks';
 
-let world: LoadWorld;
+/** The quick scenario on one world: a few seconds per stack, every check of a full run. */
+function smokeTest(options: LoadWorldOptions): void {
+  let world: LoadWorld;
 
-beforeAll(async () => {
-  world = await startLoadWorld();
-}, 60_000);
+  beforeAll(async () => {
+    world = await startLoadWorld(options);
+  }, 60_000);
 
-afterAll(async () => {
-  await world?.close();
-});
+  afterAll(async () => {
+    await world?.close();
+  });
 
-describe('load smoke (the quick scenario, a few seconds per stack)', () => {
   it('both stacks answer every update 2xx, call their signed backend and reply', async () => {
     const { levels } = await runPlan(world, {
       levels: [4],
@@ -35,5 +37,19 @@ describe('load smoke (the quick scenario, a few seconds per stack)', () => {
       expect(level.backendRefused, context).toBe(0);
       expect(level.replies, context).toBeGreaterThanOrEqual(level.ok);
     }
+    // The gateway talked to Redis only if it was meant to.
+    const gatewayUrl = world.portcullis.webhookUrl.replace(/^(https?:\/\/[^/]+).*$/, '$1');
+    const redisCommands = metric(await scrape(gatewayUrl), 'portcullis_redis_commands_total');
+    if (options.embedded) expect(redisCommands).toBe(0);
+    else expect(redisCommands).toBeGreaterThan(levels[0]!.ok);
   });
+}
+
+describe('load smoke (the quick scenario, Portcullis on Redis)', () => {
+  smokeTest({});
+});
+
+// `pnpm load --embedded`: the memory stores under the same load.
+describe('load smoke (the quick scenario, Portcullis embedded on its memory stores)', () => {
+  smokeTest({ embedded: true });
 });

@@ -82,8 +82,19 @@ export async function gatewayMemory(url: string): Promise<MemorySample> {
   };
 }
 
+/** Options of {@link startLoadWorld}. */
+export interface LoadWorldOptions {
+  /**
+   * Run the Portcullis stacks without Redis, on their memory stores (rate
+   * limits, dedup, conversations, outbound pacing): the embedded default,
+   * which a Redis-backed run never puts under load. The baseline keeps Redis.
+   * @default false
+   */
+  readonly embedded?: boolean;
+}
+
 /** Starts redis, the Bot API server, both backends and both stacks. Close it in `finally`. */
-export async function startLoadWorld(): Promise<LoadWorld> {
+export async function startLoadWorld(options: LoadWorldOptions = {}): Promise<LoadWorld> {
   const cleanups: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -103,7 +114,7 @@ export async function startLoadWorld(): Promise<LoadWorld> {
         services: services.services,
         apiRoot: api.apiRoot,
         port,
-        redisUrl: redis.url,
+        ...(options.embedded ? {} : { redisUrl: redis.url }),
         // The production default: the harness's 500 ms is for fault tests.
         extra: { SERVICE_TIMEOUT_MS: '3000', LOG_LEVEL: 'info' },
       });
