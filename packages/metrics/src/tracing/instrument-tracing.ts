@@ -1,7 +1,7 @@
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import { CHANNELS, subscribe } from '@portcullis/core';
 import { type Binding, on } from '../instrument/binding';
-import { recordFinishedSpan, resolveTracer } from './tracer';
+import { globalTracerRegistered, recordFinishedSpan, resolveTracer } from './tracer';
 
 /** Options of {@link instrumentTracing}. */
 export interface TracingOptions {
@@ -25,10 +25,13 @@ export interface TracingOptions {
 /**
  * Turns instrumentation events into OpenTelemetry spans (current semantic
  * conventions), children of the span active where the event was published.
- * Returns the function that removes every listener it added.
+ * With the global tracer and no OTel SDK registered, events build no spans
+ * at all (they would be no-ops). Returns the function that removes every
+ * listener it added.
  */
 export function instrumentTracing(options: TracingOptions = {}): () => void {
   const tracer = resolveTracer(options.tracer);
+  const recording = options.tracer === undefined ? globalTracerRegistered : () => true;
   const bindings: Binding[] = [];
   if (options.serviceSpans ?? true) bindings.push(serviceSpans(tracer));
   if (options.telegramSpans ?? true) bindings.push(telegramSpans(tracer));
@@ -37,6 +40,7 @@ export function instrumentTracing(options: TracingOptions = {}): () => void {
   if (options.redisSpans ?? false) bindings.push(redisSpans(tracer));
   let unsubscribers = bindings.map(({ channel, listener }) =>
     subscribe(channel, (payload) => {
+      if (!recording()) return;
       try {
         (listener as (payload: unknown) => void)(payload);
       } catch {

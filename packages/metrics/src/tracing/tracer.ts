@@ -1,6 +1,7 @@
 import {
   type Attributes,
   context,
+  ProxyTracerProvider,
   type SpanKind,
   SpanStatusCode,
   type Tracer,
@@ -14,6 +15,21 @@ export const TRACER_NAME = '@portcullis/metrics';
 /** The tracer to use: the given one, or the global provider's Portcullis tracer. */
 export function resolveTracer(tracer: Tracer | undefined): Tracer {
   return tracer ?? trace.getTracer(TRACER_NAME, VERSION);
+}
+
+// The provider the API's global proxy delegates to while no SDK is registered.
+const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether spans from the global tracer provider would be recorded: false only
+ * while no SDK has registered a provider (every span would be a no-op), so
+ * span building can be skipped. Asked per event, so an SDK registered later
+ * is used from its first event on. A global set by another copy of the API
+ * counts as registered.
+ */
+export function globalTracerRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_PROVIDER;
 }
 
 /** What {@link recordFinishedSpan} needs to know about work that already ended. */
