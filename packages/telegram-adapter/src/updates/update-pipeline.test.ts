@@ -164,7 +164,7 @@ describe('update pipeline', () => {
     expect(await pipeline.process(held, 'webhook')).toBe('busy');
     await expect(pipeline.process(failing, 'webhook')).rejects.toThrow('down');
     // Handled, though recording it failed: the handled event still closes it.
-    await expect(pipeline.process(fresh, 'webhook')).rejects.toThrow('down');
+    expect(await pipeline.process(fresh, 'webhook')).toBe('handled');
     await memory.complete(fresh.update_id);
     expect(await pipeline.process(fresh, 'webhook')).toBe('duplicate');
     for (const off of offs) off();
@@ -175,6 +175,30 @@ describe('update pipeline', () => {
       `duplicate ${fresh.update_id}`,
     ]);
     expect(pipeline.inFlight).toBe(0);
+  });
+
+  it('acknowledges a handled update whose completion the store failed to record, and keeps its re-delivery out while the claim lasts', async () => {
+    const memory = createMemoryDedupStore();
+    let failCompletion = true;
+    const dedup: DedupStore = {
+      claim: (id) => memory.claim(id),
+      release: (id) => memory.release(id),
+      complete: (id) => {
+        if (!failCompletion) return memory.complete(id);
+        failCompletion = false;
+        return Promise.reject(new Error('Command timed out'));
+      },
+    };
+    const handled: number[] = [];
+    const pipeline = createUpdatePipeline({
+      dedup,
+      handler: async (u) => void handled.push(u.update_id),
+    });
+    const update = createUpdateFactory().text('hi');
+    // Rejecting here would make the source re-deliver an update already handled.
+    expect(await pipeline.process(update, 'webhook')).toBe('handled');
+    expect(await pipeline.process(update, 'webhook')).toBe('busy');
+    expect(handled).toEqual([update.update_id]);
   });
 
   it('counts a throwing handler as failed and does not reject', async () => {

@@ -45,7 +45,12 @@ export interface UpdatePipelineOptions {
 
 /** Dedup, per-chat ordering and handler deadlines around a handler. */
 export interface UpdatePipeline {
-  /** Resolves when the update is handled, dropped or found busy; never rejects for handler errors. */
+  /**
+   * Resolves when the update is handled, dropped or found busy. Rejects only
+   * when the dedup store fails before the handler runs (the update is then not
+   * handled: leave it unacknowledged so it comes again); never for handler
+   * errors, nor when the store fails to record an update already handled.
+   */
   process(update: Update, source: 'webhook' | 'polling' | 'queue'): Promise<UpdateOutcome>;
   /** Updates accepted and not yet settled. */
   readonly inFlight: number;
@@ -178,7 +183,11 @@ export function createUpdatePipeline(options: UpdatePipelineOptions): UpdatePipe
           durationMs: performance.now() - started,
           ...(outcome === 'timeout' ? { errorCode: 'handler_timeout' } : {}),
         }));
-        if (dedup) await dedup.complete(updateId);
+        // The handler ran: whatever the store says now, this update is settled.
+        // Rejecting would leave it unacknowledged, and its re-delivery, once the
+        // claim lapsed, would run the handler a second time. The claim stays
+        // until its lease ends; the store published the failed command.
+        if (dedup) await dedup.complete(updateId).catch(() => {});
         return outcome;
       } finally {
         kept?.stop();
