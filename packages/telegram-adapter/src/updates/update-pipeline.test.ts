@@ -195,10 +195,14 @@ describe('update pipeline', () => {
       handler: async (u) => void handled.push(u.update_id),
     });
     const update = createUpdateFactory().text('hi');
+    const errors: unknown[] = [];
+    const off = subscribe(CHANNELS.error, (e) => errors.push(e));
     // Rejecting here would make the source re-deliver an update already handled.
     expect(await pipeline.process(update, 'webhook')).toBe('handled');
     expect(await pipeline.process(update, 'webhook')).toBe('busy');
+    off();
     expect(handled).toEqual([update.update_id]);
+    expect(errors).toEqual([{ code: 'storage_unavailable', where: 'update' }]);
   });
 
   it('counts a throwing handler as failed and does not reject', async () => {

@@ -124,6 +124,12 @@ export function createUpdatePipeline(options: UpdatePipelineOptions): UpdatePipe
     return runWithDeadline(update);
   }
 
+  const reportUnrecorded = (error: unknown) =>
+    publish(CHANNELS.error, () => ({
+      code: isPortcullisError(error) ? error.code : 'storage_unavailable',
+      where: 'update',
+    }));
+
   return {
     async process(update, source) {
       const updateId = update.update_id;
@@ -186,8 +192,8 @@ export function createUpdatePipeline(options: UpdatePipelineOptions): UpdatePipe
         // The handler ran: whatever the store says now, this update is settled.
         // Rejecting would leave it unacknowledged, and its re-delivery, once the
         // claim lapsed, would run the handler a second time. The claim stays
-        // until its lease ends; the store published the failed command.
-        if (dedup) await dedup.complete(updateId).catch(() => {});
+        // until its lease ends.
+        if (dedup) await dedup.complete(updateId).catch(reportUnrecorded);
         return outcome;
       } finally {
         kept?.stop();
