@@ -1,6 +1,7 @@
 import { type RedisServer, startRedisServer } from '@portcullis/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../testing/until';
 import { createRedisDedupStore } from './dedup';
 
 describe('Redis dedup store on a real redis-server', () => {
@@ -52,5 +53,52 @@ describe('Redis dedup store on a real redis-server', () => {
     expect(await store.renew(2)).toBe(false);
     expect(await redis.exists('t4:2')).toBe(0);
     expect(store.leaseMs).toBe(5_000);
+  });
+
+  it('renews and releases only its own claim, never one another worker took after a lapse', async () => {
+    const first = createRedisDedupStore({ redis, prefix: 't6', leaseMs: 5_000 });
+    const second = createRedisDedupStore({ redis, prefix: 't6', leaseMs: 5_000 });
+    expect(await first.claim(1)).toBe('claimed');
+    await redis.del('t6:1'); // the lease lapsed while the first worker was cut off
+    expect(await second.claim(1)).toBe('claimed');
+    expect(await first.renew(1)).toBe(false);
+    await first.release(1);
+    expect(await second.renew(1)).toBe(true);
+    expect(await createRedisDedupStore({ redis, prefix: 't6' }).claim(1)).toBe('busy');
+  });
+
+  it('reads a claim of an earlier version (plain `p`) as busy, so replicas can be upgraded one by one', async () => {
+    await redis.set('t7:1', 'p', 'PX', 5_000);
+    const store = createRedisDedupStore({ redis, prefix: 't7' });
+    expect(await store.claim(1)).toBe('busy');
+    expect(await store.renew(1)).toBe(false);
+    expect(await redis.get('t7:1')).toBe('p');
+  });
+
+  it('leaves no claim behind when a claim failed on the client but ran in Redis later', async () => {
+    // ioredis keeps a command that timed out on the client and sends it after
+    // reconnecting: without a clean-up, that late claim would hold the update
+    // busy for a whole lease with no worker behind it.
+    const own = await startRedisServer();
+    const client = new Redis(own.port, '127.0.0.1', {
+      commandTimeout: 200,
+      maxRetriesPerRequest: null,
+      retryStrategy: () => 300,
+    });
+    try {
+      const store = createRedisDedupStore({ redis: client, prefix: 't5' });
+      await client.ping();
+      await own.kill();
+      await until(() => client.status === 'reconnecting', 5000, 'the client to notice');
+      await expect(store.claim(1)).rejects.toThrow('Command timed out');
+      await own.start();
+      await until(() => client.status === 'ready', 5000, 'the client to reconnect');
+      await client.ping(); // after everything queued while Redis was away
+      expect(await client.exists('t5:1')).toBe(0);
+      expect(await createRedisDedupStore({ redis: client, prefix: 't5' }).claim(1)).toBe('claimed');
+    } finally {
+      client.disconnect();
+      await own.stop();
+    }
   });
 });

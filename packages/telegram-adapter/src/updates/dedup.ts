@@ -1,8 +1,5 @@
-import { performance } from 'node:perf_hooks';
-import { CHANNELS, invalidOption, publish } from '@portcullis/core';
+import { invalidOption } from '@portcullis/core';
 import { type Clock, systemClock } from '../clock';
-import { luaScript, runScript } from '../durable/redis-script';
-import type { RedisCallLike } from '../durable/redis-streams-like';
 import { ExpiryQueue } from './expiry-queue';
 
 /** Result of claiming an update id. */
@@ -53,7 +50,11 @@ export interface DedupStoreOptions {
   readonly leaseMs?: number;
 }
 
-function resolve(options: DedupStoreOptions): { ttlSeconds: number; leaseMs: number } {
+/** Checks and fills in the options both stores share. */
+export function resolveDedupOptions(options: DedupStoreOptions): {
+  ttlSeconds: number;
+  leaseMs: number;
+} {
   const ttlSeconds = options.ttlSeconds ?? 86_400;
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 86_400)
     throw invalidOption('ttlSeconds', 'an integer >= 86400', ttlSeconds);
@@ -82,7 +83,7 @@ export interface MemoryDedupStoreOptions extends DedupStoreOptions {
 export function createMemoryDedupStore(
   options: MemoryDedupStoreOptions = {},
 ): RenewableDedupStore & { readonly size: number } {
-  const { ttlSeconds, leaseMs } = resolve(options);
+  const { ttlSeconds, leaseMs } = resolveDedupOptions(options);
   const clock = options.clock ?? systemClock;
   const maxEntries = options.maxEntries ?? 1_000_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1)
@@ -143,68 +144,4 @@ export function createMemoryDedupStore(
   };
 }
 
-/** Options of {@link createRedisDedupStore}. */
-export interface RedisDedupStoreOptions extends DedupStoreOptions {
-  /** An ioredis `Redis` or `Cluster` (anything with `call()`). */
-  readonly redis: RedisCallLike;
-  /** Key prefix; the key is `<prefix>:<update_id>`. @default 'portcullis:dedup' */
-  readonly prefix?: string;
-}
-
-// Restarts a claim's lease; a handled id (`d`) or a lapsed claim is left alone.
-const RENEW = luaScript(
-  "if redis.call('GET', KEYS[1]) == 'p' then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 0",
-);
-
-/**
- * A dedup store shared by replicas: `SET key p NX PX leaseMs` claims,
- * `SET key d EX ttlSeconds` completes, a one-key script renews (`PEXPIRE`
- * while the value is still `p`).
- */
-export function createRedisDedupStore(options: RedisDedupStoreOptions): RenewableDedupStore {
-  const { ttlSeconds, leaseMs } = resolve(options);
-  const { redis } = options;
-  const prefix = options.prefix ?? 'portcullis:dedup';
-  const timed = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
-    const started = performance.now();
-    try {
-      const result = await run();
-      publish(CHANNELS.redisCommand, () => ({
-        operation,
-        durationMs: performance.now() - started,
-        ok: true,
-      }));
-      return result;
-    } catch (error) {
-      publish(CHANNELS.redisCommand, () => ({
-        operation,
-        durationMs: performance.now() - started,
-        ok: false,
-        errorCode: 'storage_unavailable',
-      }));
-      throw error;
-    }
-  };
-  return {
-    claim: (updateId) =>
-      timed('dedup_claim', async () => {
-        const key = `${prefix}:${updateId}`;
-        if ((await redis.call('SET', key, 'p', 'PX', leaseMs, 'NX')) === 'OK') return 'claimed';
-        return (await redis.call('GET', key)) === 'd' ? 'done' : 'busy';
-      }),
-    complete: (updateId) =>
-      timed('dedup_complete', async () => {
-        await redis.call('SET', `${prefix}:${updateId}`, 'd', 'EX', ttlSeconds);
-      }),
-    release: (updateId) =>
-      timed('dedup_release', async () => {
-        await redis.call('DEL', `${prefix}:${updateId}`);
-      }),
-    renew: (updateId) =>
-      timed(
-        'dedup_renew',
-        async () => (await runScript(redis, RENEW, `${prefix}:${updateId}`, leaseMs)) === 1,
-      ),
-    leaseMs,
-  };
-}
+export { createRedisDedupStore, type RedisDedupStoreOptions } from './redis-dedup';
