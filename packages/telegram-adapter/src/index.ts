@@ -88,14 +88,14 @@ export type {
   DedupStore,
   DedupStoreOptions,
   MemoryDedupStoreOptions,
-  RedisDedupStoreOptions,
   RenewableDedupStore,
 } from './updates/dedup';
-export { createMemoryDedupStore, createRedisDedupStore } from './updates/dedup';
+export { createMemoryDedupStore } from './updates/dedup';
 export type { DurableSink } from './updates/durable-intake';
 export { durableIntake, queueHandler } from './updates/durable-intake';
 export type { Poller, PollerOptions, StopOptions } from './updates/polling';
 export { createPoller } from './updates/polling';
+export { createRedisDedupStore, type RedisDedupStoreOptions } from './updates/redis-dedup';
 export type {
   UpdateHandler,
   UpdateOutcome,

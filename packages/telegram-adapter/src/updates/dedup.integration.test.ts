@@ -2,7 +2,7 @@ import { type RedisServer, startRedisServer } from '@portcullis/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../testing/until';
-import { createRedisDedupStore } from './dedup';
+import { createRedisDedupStore } from './redis-dedup';
 
 describe('Redis dedup store on a real redis-server', () => {
   let server: RedisServer;

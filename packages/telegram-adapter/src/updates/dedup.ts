@@ -143,5 +143,3 @@ export function createMemoryDedupStore(
     },
   };
 }
-
-export { createRedisDedupStore, type RedisDedupStoreOptions } from './redis-dedup';

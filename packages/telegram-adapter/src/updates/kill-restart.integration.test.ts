@@ -7,8 +7,8 @@ import { createApiClient } from '../client/api-client';
 import { type BotApiTestServer, createBotApiTestServer } from '../testing/bot-api-server';
 import { until } from '../testing/until';
 import { createUpdateFactory } from '../testing/update-factory';
-import { createRedisDedupStore } from './dedup';
 import { createPoller } from './polling';
+import { createRedisDedupStore } from './redis-dedup';
 import { createUpdatePipeline } from './update-pipeline';
 
 describe('kill and restart during polling', () => {

@@ -2,8 +2,8 @@
 // mid-batch. Prints `started <id>` and `handled <id>` lines.
 import { Redis } from 'ioredis';
 import { createApiClient } from '../client/api-client';
-import { createRedisDedupStore } from './dedup';
 import { createPoller } from './polling';
+import { createRedisDedupStore } from './redis-dedup';
 import { createUpdatePipeline } from './update-pipeline';
 
 const env = process.env;
